@@ -1,0 +1,34 @@
+# kmemlab — top-level build.
+#
+#   make            build ./analyze (user space, trace/)
+#   make module     build module/kmemlab.ko with kbuild (KDIR= overrides)
+#   make demo       install what is missing, boot the lab VM, record, report
+#   make check      install what is missing, unit tests + VM tests
+#   make bench      analyzer speed and memory, side by side
+#   make lint       checkpatch.pl --strict on module/ and trace/
+#
+# Quiet by default; V=1 shows full commands.
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+TOP := $(CURDIR)
+OUT ?= $(TOP)/out
+
+all: analyze
+
+include module/module.mk
+include trace/build.mk
+include vm/vm.mk
+include tests/tests.mk
+
+deps:
+	$(Q)scripts/deps.sh
+
+clean: module-clean trace-clean
+	$(Q)rm -rf $(OUT)
+
+.PHONY: all deps clean

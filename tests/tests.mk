@@ -1,0 +1,8 @@
+# make check: everything a fresh Debian machine needs, then every suite.
+
+check:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory module analyze
+	$(Q)OUT=$(OUT) tests/run-all
+
+.PHONY: check

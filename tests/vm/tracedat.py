@@ -1,0 +1,35 @@
+"""Read a trace.dat through `trace-cmd report -R`, independently of ./analyze.
+
+The VM tests take their expectations from the lab's formula and their
+observations from trace-cmd's own reading of the recording, so a bug in the
+analyzer cannot hide a bug in the module (or the other way round).
+"""
+
+import re
+import subprocess
+
+LINE = re.compile(r"^\s*(?P<comm>.*?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+"
+                  r"(?P<ts>\d+\.\d+):\s+(?P<event>\w+):\s*(?P<fields>.*)$")
+FIELD = re.compile(r"(\w+)=(\S+)")
+
+
+def number(text):
+    try:
+        return int(text, 0)
+    except ValueError:
+        return text
+
+
+def events(path):
+    """Every event of the recording as (name, {field: value}), in time order."""
+    out = subprocess.run(["trace-cmd", "report", "-R", "-i", path],
+                         check=True, capture_output=True, text=True).stdout
+    result = []
+    for line in out.splitlines():
+        m = LINE.match(line)
+        if not m:
+            continue
+        fields = {k: number(v) for k, v in FIELD.findall(m.group("fields"))}
+        fields["_ts"] = float(m.group("ts"))
+        result.append((m.group("event"), fields))
+    return result
