@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmemlab tracepoints: the contract between the module and every reader
+ * (trace-cmd report, perf script, KernelShark, ./analyze).  docs/events.md
+ * describes the same fields; readers find them by name in the recording's
+ * format files, so fields may be added here but never renamed.
+ *
+ * Every event carries "run", the experiment number from kmemlab_next_run().
+ * TP_printk prints every field as name=value, as kmem:mm_page_alloc does, so
+ * no reader needs a plugin.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM kmemlab
+
+#if !defined(_KMEMLAB_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _KMEMLAB_TRACE_H
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/tracepoint.h>
+#include <trace/events/mmflags.h>
+
+/*
+ * The enums are plain C for the module; this part must be seen only once
+ * even though the trace machinery reads the header several times.
+ */
+#ifndef _KMEMLAB_TRACE_ENUMS
+#define _KMEMLAB_TRACE_ENUMS
+
+/* How an experiment gets its memory. */
+enum kmemlab_mode {
+	KMEMLAB_MODE_PAGES,	/* alloc_pages(), filled through __va() */
+	KMEMLAB_MODE_KMALLOC,	/* kmalloc() */
+	KMEMLAB_MODE_VMALLOC,	/* vmalloc() */
+};
+
+/* Page-table level at which the software walk found the leaf entry. */
+enum kmemlab_level {
+	KMEMLAB_LEVEL_NONE,	/* not mapped */
+	KMEMLAB_LEVEL_PTE,	/* 4 KiB page */
+	KMEMLAB_LEVEL_PMD,	/* 2 MiB leaf */
+	KMEMLAB_LEVEL_PUD,	/* 1 GiB leaf */
+	KMEMLAB_LEVEL_P4D,
+	KMEMLAB_LEVEL_PGD,
+};
+
+#endif /* _KMEMLAB_TRACE_ENUMS */
+
+TRACE_DEFINE_ENUM(KMEMLAB_MODE_PAGES);
+TRACE_DEFINE_ENUM(KMEMLAB_MODE_KMALLOC);
+TRACE_DEFINE_ENUM(KMEMLAB_MODE_VMALLOC);
+
+TRACE_DEFINE_ENUM(KMEMLAB_LEVEL_NONE);
+TRACE_DEFINE_ENUM(KMEMLAB_LEVEL_PTE);
+TRACE_DEFINE_ENUM(KMEMLAB_LEVEL_PMD);
+TRACE_DEFINE_ENUM(KMEMLAB_LEVEL_PUD);
+TRACE_DEFINE_ENUM(KMEMLAB_LEVEL_P4D);
+TRACE_DEFINE_ENUM(KMEMLAB_LEVEL_PGD);
+
+#define show_kmemlab_mode(mode)					\
+	__print_symbolic(mode,					\
+			 { KMEMLAB_MODE_PAGES,	 "pages" },	\
+			 { KMEMLAB_MODE_KMALLOC, "kmalloc" },	\
+			 { KMEMLAB_MODE_VMALLOC, "vmalloc" })
+
+#define show_kmemlab_level(level)				\
+	__print_symbolic(level,					\
+			 { KMEMLAB_LEVEL_NONE, "none" },	\
+			 { KMEMLAB_LEVEL_PTE,  "pte" },		\
+			 { KMEMLAB_LEVEL_PMD,  "pmd" },		\
+			 { KMEMLAB_LEVEL_PUD,  "pud" },		\
+			 { KMEMLAB_LEVEL_P4D,  "p4d" },		\
+			 { KMEMLAB_LEVEL_PGD,  "pgd" })
+
+/* The plan of one experiment is known, before anything is allocated. */
+TRACE_EVENT(kmemlab_run_begin,
+	    TP_PROTO(u32 run, int mode, u32 nr_structs, u32 struct_size,
+		     u32 structs_per_page, u32 nr_pages, u32 order,
+		     u32 nr_blocks, u32 nr_alloc_pages),
+	    TP_ARGS(run, mode, nr_structs, struct_size, structs_per_page,
+		    nr_pages, order, nr_blocks, nr_alloc_pages),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(int, mode)		/* enum kmemlab_mode */
+			     __field(u32, nr_structs)	/* structs requested */
+			     __field(u32, struct_size)	/* sizeof(struct datatype), bytes */
+			     __field(u32, structs_per_page) /* PAGE_SIZE / struct_size */
+			     __field(u32, nr_pages)	/* pages needed for nr_structs */
+			     __field(u32, order)	/* order of the first block */
+			     __field(u32, nr_blocks)	/* blocks to allocate */
+			     __field(u32, nr_alloc_pages) /* pages over all blocks */
+			     __field(u32, page_size)	/* PAGE_SIZE, bytes */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->mode = mode;
+			   __entry->nr_structs = nr_structs;
+			   __entry->struct_size = struct_size;
+			   __entry->structs_per_page = structs_per_page;
+			   __entry->nr_pages = nr_pages;
+			   __entry->order = order;
+			   __entry->nr_blocks = nr_blocks;
+			   __entry->nr_alloc_pages = nr_alloc_pages;
+			   __entry->page_size = PAGE_SIZE;
+	    ),
+	    TP_printk("run=%u mode=%s nr_structs=%u struct_size=%u structs_per_page=%u nr_pages=%u order=%u nr_blocks=%u nr_alloc_pages=%u page_size=%u",
+		      __entry->run, show_kmemlab_mode(__entry->mode),
+		      __entry->nr_structs, __entry->struct_size,
+		      __entry->structs_per_page, __entry->nr_pages,
+		      __entry->order, __entry->nr_blocks,
+		      __entry->nr_alloc_pages, __entry->page_size)
+);
+
+/*
+ * One buddy block: the same facts kmem:mm_page_alloc records, so the
+ * analyzer can line the two up by pfn.
+ */
+DECLARE_EVENT_CLASS(kmemlab_block,
+		    TP_PROTO(u32 run, u32 block, struct page *page,
+			     unsigned int order, gfp_t gfp_flags, int ret),
+		    TP_ARGS(run, block, page, order, gfp_flags, ret),
+		    TP_STRUCT__entry(__field(u32, run)	/* experiment number */
+				     __field(u32, block) /* index in the run, from 0 */
+				     __field(u32, order) /* buddy order */
+				     __field(unsigned long, pfn) /* first pfn; -1UL if failed */
+				     __field(u64, phys)	/* page_to_phys(); 0 if failed */
+				     __field(u32, nr_pages) /* 2^order */
+				     __field(unsigned long, gfp_flags) /* of the request */
+				     __field(int, ret)	/* 0 or -ENOMEM */
+		    ),
+		    TP_fast_assign(__entry->run = run;
+				   __entry->block = block;
+				   __entry->order = order;
+				   __entry->pfn = page ? page_to_pfn(page) : -1UL;
+				   __entry->phys = page ? page_to_phys(page) : 0;
+				   __entry->nr_pages = 1U << order;
+				   __entry->gfp_flags = (__force unsigned long)gfp_flags;
+				   __entry->ret = ret;
+		    ),
+		    TP_printk("run=%u block=%u order=%u pfn=0x%lx phys=0x%llx nr_pages=%u gfp_flags=%s ret=%d",
+			      __entry->run, __entry->block, __entry->order,
+			      __entry->pfn, __entry->phys, __entry->nr_pages,
+			      show_gfp_flags(__entry->gfp_flags), __entry->ret)
+);
+
+/* A block was allocated, or the allocation failed (page == NULL). */
+DEFINE_EVENT(kmemlab_block, kmemlab_alloc,
+	     TP_PROTO(u32 run, u32 block, struct page *page,
+		      unsigned int order, gfp_t gfp_flags, int ret),
+	     TP_ARGS(run, block, page, order, gfp_flags, ret)
+);
+
+/* A block is about to go back to the buddy allocator. */
+DEFINE_EVENT(kmemlab_block, kmemlab_free,
+	     TP_PROTO(u32 run, u32 block, struct page *page,
+		      unsigned int order, gfp_t gfp_flags, int ret),
+	     TP_ARGS(run, block, page, order, gfp_flags, ret)
+);
+
+/*
+ * One page's address, translated every way the lab knows.  The physical
+ * addresses should agree; "match" says whether they did.
+ */
+TRACE_EVENT(kmemlab_translate,
+	    TP_PROTO(u32 run, u32 index, unsigned long pfn, u64 phys,
+		     unsigned long virt, u64 ref_phys, u64 walk_phys,
+		     u64 lin_phys, int level),
+	    TP_ARGS(run, index, pfn, phys, virt, ref_phys, walk_phys,
+		    lin_phys, level),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(u32, index)	/* page index in the run */
+			     __field(unsigned long, pfn) /* page frame number */
+			     __field(u64, phys)		/* page_to_phys() + offset */
+			     __field(unsigned long, virt) /* address used: __va(phys) */
+			     __field(u64, ref_phys)	/* the kernel's own answer */
+			     __field(u64, walk_phys)	/* software walk; 0 unmapped */
+			     __field(u64, lin_phys)	/* virt - PAGE_OFFSET */
+			     __field(int, level)	/* enum kmemlab_level of leaf */
+			     __field(u8, match)		/* walk == ref == phys */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->index = index;
+			   __entry->pfn = pfn;
+			   __entry->phys = phys;
+			   __entry->virt = virt;
+			   __entry->ref_phys = ref_phys;
+			   __entry->walk_phys = walk_phys;
+			   __entry->lin_phys = lin_phys;
+			   __entry->level = level;
+			   __entry->match = walk_phys == ref_phys &&
+					    ref_phys == phys;
+	    ),
+	    TP_printk("run=%u index=%u pfn=0x%lx phys=0x%llx virt=0x%lx ref_phys=0x%llx walk_phys=0x%llx lin_phys=0x%llx level=%s match=%u",
+		      __entry->run, __entry->index, __entry->pfn,
+		      __entry->phys, __entry->virt, __entry->ref_phys,
+		      __entry->walk_phys, __entry->lin_phys,
+		      show_kmemlab_level(__entry->level), __entry->match)
+);
+
+/* One page filled with the lab's formula (values are mod 2^32). */
+TRACE_EVENT(kmemlab_fill,
+	    TP_PROTO(u32 run, u32 index, unsigned long pfn, u32 first,
+		     u32 count),
+	    TP_ARGS(run, index, pfn, first, count),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(u32, index)	/* page index i */
+			     __field(unsigned long, pfn) /* page frame number */
+			     __field(u32, first)	/* i * structs_per_page * 8 */
+			     __field(u32, last)		/* first + count - 1 */
+			     __field(u32, count)	/* values written on the page */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->index = index;
+			   __entry->pfn = pfn;
+			   __entry->first = first;
+			   __entry->last = first + count - 1;
+			   __entry->count = count;
+	    ),
+	    TP_printk("run=%u index=%u pfn=0x%lx first=%u last=%u count=%u",
+		      __entry->run, __entry->index, __entry->pfn,
+		      __entry->first, __entry->last, __entry->count)
+);
+
+/* One page read back and compared with the formula. */
+TRACE_EVENT(kmemlab_verify,
+	    TP_PROTO(u32 run, u32 index, unsigned long pfn, u32 checked,
+		     u32 mismatches),
+	    TP_ARGS(run, index, pfn, checked, mismatches),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(u32, index)	/* page index */
+			     __field(unsigned long, pfn) /* page frame number */
+			     __field(u32, checked)	/* values compared */
+			     __field(u32, mismatches)	/* values that differed */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->index = index;
+			   __entry->pfn = pfn;
+			   __entry->checked = checked;
+			   __entry->mismatches = mismatches;
+	    ),
+	    TP_printk("run=%u index=%u pfn=0x%lx checked=%u mismatches=%u",
+		      __entry->run, __entry->index, __entry->pfn,
+		      __entry->checked, __entry->mismatches)
+);
+
+/* The experiment is over: everything it allocated is freed. */
+TRACE_EVENT(kmemlab_run_end,
+	    TP_PROTO(u32 run, int ret, u64 mismatches, u64 fill_ns,
+		     u64 verify_ns),
+	    TP_ARGS(run, ret, mismatches, fill_ns, verify_ns),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(int, ret)		/* 0 or the negative errno */
+			     __field(u64, mismatches)	/* over all pages */
+			     __field(u64, fill_ns)	/* time spent filling, ns */
+			     __field(u64, verify_ns)	/* time spent verifying, ns */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->ret = ret;
+			   __entry->mismatches = mismatches;
+			   __entry->fill_ns = fill_ns;
+			   __entry->verify_ns = verify_ns;
+	    ),
+	    TP_printk("run=%u ret=%d mismatches=%llu fill_ns=%llu verify_ns=%llu",
+		      __entry->run, __entry->ret, __entry->mismatches,
+		      __entry->fill_ns, __entry->verify_ns)
+);
+
+#endif /* _KMEMLAB_TRACE_H */
+
+/* This part must be outside the include guard. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE kmemlab_trace
+#include <trace/define_trace.h>

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemlab.ko: the kernel-memory lab.  At load time it runs the lab's
+ * experiment for nr_structs structs in a kernel thread (allocate and fill),
+ * and checks and frees the memory at unload.  The control file
+ * (debugfs kmemlab/run) runs more experiments without reloading.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+
+#include "kmemlab.h"
+
+static unsigned int nr_structs = 2000;
+module_param(nr_structs, uint, 0444);
+MODULE_PARM_DESC(nr_structs, "structs of 32 bytes to allocate at load time (default 2000)");
+
+static struct kmemlab_run load_run;
+static struct task_struct *load_thread;
+static DECLARE_COMPLETION(load_filled);
+static int load_ret;
+
+/* The lab's thread: allocate and fill, then wait to be stopped. */
+static int kmemlab_thread(void *data)
+{
+	struct kmemlab_run *run = data;
+
+	kmemlab_plan_log(&run->plan);
+	load_ret = kmemlab_run_start(run);
+	complete(&load_filled);
+
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * init waits for the thread's fill, so that a failed allocation fails
+ * insmod and the memory is filled by the time insmod returns.
+ */
+static int start_load_run(void)
+{
+	int ret;
+
+	ret = kmemlab_run_init(&load_run, nr_structs);
+	if (ret)
+		return ret;
+
+	load_thread = kthread_run(kmemlab_thread, &load_run, "kmemlab");
+	if (IS_ERR(load_thread)) {
+		ret = PTR_ERR(load_thread);
+		pr_err("cannot start the kmemlab thread: %d\n", ret);
+		goto release;
+	}
+	wait_for_completion(&load_filled);
+	ret = load_ret;
+	if (ret)
+		goto stop;
+	return 0;
+
+stop:
+	kthread_stop(load_thread);
+release:
+	kmemlab_run_release(&load_run);
+	return ret;
+}
+
+static int __init kmemlab_init(void)
+{
+	int ret;
+
+	ret = start_load_run();
+	if (ret)
+		return ret;
+
+	ret = kmemlab_control_init();
+	if (ret)
+		goto finish;
+	return 0;
+
+finish:
+	kthread_stop(load_thread);
+	kmemlab_run_finish(&load_run);
+	kmemlab_run_release(&load_run);
+	return ret;
+}
+
+static void __exit kmemlab_exit(void)
+{
+	kmemlab_control_exit();
+	kthread_stop(load_thread);
+	kmemlab_run_finish(&load_run);
+	kmemlab_run_release(&load_run);
+}
+
+module_init(kmemlab_init);
+module_exit(kmemlab_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("kmemlab");
+MODULE_DESCRIPTION("Kernel memory lab: alloc_pages, address translation, tracepoints");

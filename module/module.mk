@@ -1,0 +1,87 @@
+# kmemlab — kernel side: the modules (kbuild) and checkpatch.
+#
+#   make module        module/kmemlab.ko and module/kmemlab_trace.ko
+#   make module-clean  remove what kbuild left in module/
+#   make lint          checkpatch.pl --strict on module/ and trace/ sources
+#
+# KDIR= selects the kernel build tree.  The default is the installed headers
+# that have a matching /boot/vmlinuz-* (the kernel the lab VM boots), else
+# the running kernel's.  The version is never written down here.
+
+MODULE_DIR := $(TOP)/module
+
+ifeq ($(origin KDIR),undefined)
+KMEMLAB_KVER := $(shell for d in /lib/modules/*/build; do \
+	v=$${d%/build}; v=$${v##*/}; \
+	[ -e "$$d/Makefile" ] && [ -e "/boot/vmlinuz-$$v" ] && echo "$$v"; \
+	done | sort -V | tail -n 1)
+ifeq ($(KMEMLAB_KVER),)
+KMEMLAB_KVER := $(shell uname -r)
+endif
+KDIR := /lib/modules/$(KMEMLAB_KVER)/build
+endif
+
+ifeq ($(V),1)
+KBUILD_QUIET := V=1
+else
+KBUILD_QUIET := -s
+endif
+
+# Headers packages ship no vmlinux, so kbuild could only print that it skips
+# module BTF; say so up front instead of warning on every build.
+KBUILD_MAKE = $(MAKE) --no-print-directory $(KBUILD_QUIET) -C $(KDIR) \
+	M=$(MODULE_DIR) CONFIG_DEBUG_INFO_BTF_MODULES=
+
+module:
+	$(Q)if [ ! -e "$(KDIR)/Makefile" ]; then \
+		echo "module: no kernel build tree at $(KDIR):" \
+		     "install linux-headers-amd64 (make deps) or pass KDIR=" >&2; \
+		exit 1; fi
+	@echo "  KBUILD  module/kmemlab.ko module/kmemlab_trace.ko ($(KDIR))"
+	$(Q)$(KBUILD_MAKE) modules
+
+module-clean:
+	$(Q)if [ -e "$(KDIR)/Makefile" ]; then $(KBUILD_MAKE) clean; fi
+
+# checkpatch.pl comes from Debian's linux-source tarball, unpacked once:
+# just the script and the two data files it reads from its own directory.
+CHECKPATCH_DIR := $(TOP)/.cache/checkpatch
+CHECKPATCH := $(CHECKPATCH_DIR)/checkpatch.pl
+LINUX_SOURCE_TAR ?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+
+$(CHECKPATCH):
+	$(Q)if [ -z "$(LINUX_SOURCE_TAR)" ]; then \
+		echo "lint: no /usr/src/linux-source-*.tar.xz:" \
+		     "apt-get install linux-source (make deps)" >&2; \
+		exit 1; fi
+	$(Q)mkdir -p $(CHECKPATCH_DIR)
+	$(Q)tar -xJf $(LINUX_SOURCE_TAR) -C $(CHECKPATCH_DIR) \
+		--wildcards --strip-components=2 \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	$(Q)touch $@
+
+CHECKPATCH_FLAGS := --strict --no-tree --quiet --show-types --file
+LINT_KERNEL := $(filter-out %.mod.c,$(wildcard $(MODULE_DIR)/*.c $(MODULE_DIR)/*.h))
+LINT_USER := $(wildcard $(TOP)/trace/*.c $(TOP)/trace/*.h)
+
+# Kernel rules that cannot apply to user-space C: it has no u32 (stdint
+# types are the norm), no kstrto*() or strscpy(), no __printf() from
+# compiler_attributes.h; and a usage() that prints "usage:" is not a log
+# line that should name its function with __func__.
+CHECKPATCH_USER_IGNORE := PREFER_KERNEL_TYPES SSCANF_TO_KSTRTO CONSIDER_KSTRTO \
+	STRLCPY PREFER_DEFINED_ATTRIBUTE_MACRO EMBEDDED_FUNCTION_NAME
+
+# Both sets are checked even when the first fails, so one run shows all.
+lint: $(CHECKPATCH)
+	$(Q)rc=0; \
+	$(CHECKPATCH) $(CHECKPATCH_FLAGS) $(LINT_KERNEL) || rc=1; \
+	$(if $(LINT_USER),$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
+		$(addprefix --ignore=,$(CHECKPATCH_USER_IGNORE)) \
+		$(LINT_USER) || rc=1;) \
+	if [ $$rc -ne 0 ]; then \
+		echo "lint: checkpatch --strict found problems (above)" >&2; \
+		exit 1; fi
+	@echo "  LINT    checkpatch --strict: clean ($(words $(LINT_KERNEL) $(LINT_USER)) files)"
+
+.PHONY: module module-clean lint
