@@ -2,7 +2,7 @@
 
 check:
 	$(Q)scripts/deps.sh
-	$(Q)$(MAKE) --no-print-directory module analyze
+	$(Q)$(MAKE) --no-print-directory module analyze analyze-asan
 	$(Q)OUT=$(OUT) tests/run-all
 
 .PHONY: check

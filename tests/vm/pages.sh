@@ -78,6 +78,30 @@ sleep 1
 kill -INT $rec
 wait $rec
 note "record rc $?"
+
+# Recordings the analyzer must judge: a block still live when the recording
+# stopped (a leak, as far as the recording can tell), kmem events without
+# kmemlab ones, and neither. Events off first, so wait_enabled waits for
+# the new recorder rather than seeing the old one's settings.
+echo 0 > $EV/enable
+trace-cmd record -q -e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free \
+	-o leak.dat > record-leak.log 2>&1 &
+rec=$!
+wait_enabled
+insmod $KO/kmemlab.ko nr_structs=1000
+sleep 1
+kill -INT $rec
+wait $rec
+note "record-leak rc $?"
+rmmod kmemlab
+trace-cmd record -q -e kmem:mm_page_alloc -e kmem:mm_page_free \
+	-o kmem-only.dat -- sh -c 'cat /proc/meminfo > /dev/null; sleep 1' \
+	> record-kmem.log 2>&1
+note "record-kmem rc $?"
+trace-cmd record -q -e sched:sched_process_exec -o other.dat \
+	-- sh -c 'sleep 1' > record-other.log 2>&1
+note "record-other rc $?"
+
 rmmod kmemlab_trace
 dmesg > pages-dmesg.txt
 exit 0

@@ -22,7 +22,7 @@ def number(text):
 
 def events(path):
     """Every event of the recording as (name, {field: value}), in time order."""
-    out = subprocess.run(["trace-cmd", "report", "-R", "-i", path],
+    out = subprocess.run(["trace-cmd", "report", "-R", "-t", "-i", path],
                          check=True, capture_output=True, text=True).stdout
     result = []
     for line in out.splitlines():
@@ -31,5 +31,8 @@ def events(path):
             continue
         fields = {k: number(v) for k, v in FIELD.findall(m.group("fields"))}
         fields["_ts"] = float(m.group("ts"))
+        sec, _, frac = m.group("ts").partition(".")
+        fields["_ns"] = int(sec) * 10**9 + int(frac.ljust(9, "0")[:9])
+        fields["_cpu"] = int(m.group("cpu"))
         result.append((m.group("event"), fields))
     return result
