@@ -6,6 +6,7 @@
 #   make check      install what is missing, unit tests + VM tests
 #   make bench      analyzer speed and memory, side by side
 #   make lint       checkpatch.pl --strict on module/ and trace/
+#   make vm         build the lab VM's initramfs (cached in build/vm)
 #
 # Quiet by default; V=1 shows full commands.
 
@@ -28,7 +29,7 @@ include tests/tests.mk
 deps:
 	$(Q)scripts/deps.sh
 
-clean: module-clean trace-clean
+clean: module-clean trace-clean vm-clean
 	$(Q)rm -rf $(OUT)
 
 .PHONY: all deps clean

@@ -1,0 +1,28 @@
+# vm/ — the lab VM (QEMU, Debian's kernel, busybox initramfs).
+#
+#   make vm         build (or refresh) the cached initramfs and kernel in build/vm
+#   make demo       install what is missing, build the modules and ./analyze,
+#                   record vm/scenarios/demo.sh in the VM, report
+#   make vm-clean   drop build/vm
+#
+# Included from the top-level Makefile (Q, TOP, OUT).  vm/run does the work;
+# vm/README.md describes it.
+
+VM_RUN := $(TOP)/vm/run
+# ./analyze comes from trace/build.mk; the demo falls back to trace-cmd's
+# report where that part of the tree is absent.
+VM_DEMO_ANALYZE := $(if $(wildcard $(TOP)/trace/build.mk),analyze)
+
+vm:
+	$(Q)$(VM_RUN) --build
+
+demo:
+	$(Q)scripts/deps.sh build vm
+	$(Q)$(MAKE) --no-print-directory module $(VM_DEMO_ANALYZE)
+	$(Q)$(VM_RUN) --share $(OUT) $(TOP)/vm/scenarios/demo.sh
+	$(Q)$(TOP)/vm/demo-report $(OUT)
+
+vm-clean:
+	$(Q)rm -rf $(TOP)/build/vm
+
+.PHONY: vm demo vm-clean
