@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "util.h"
 
 #define PAGE 4096
 #define SPP 128		/* 4096 / 32 */
@@ -94,8 +95,10 @@ static void page(struct sim *s, uint32_t run, uint32_t i, uint64_t pfn)
 		.last = i * SPP * 8 + SPP * 8 - 1, .count = SPP * 8,
 	};
 
-	if ((int)i == s->bad_pfn_page)
-		t.pfn = f.pfn = pfn + 100;
+	if ((int)i == s->bad_pfn_page) {
+		t.pfn = pfn + 100;
+		f.pfn = pfn + 100;
+	}
 	assert_int_equal(model_handle_translate(s->m, tick(s), 0, &t), 0);
 	assert_int_equal(model_handle_fill(s->m, tick(s), 0, &f), 0);
 }
@@ -156,14 +159,14 @@ static void test_order_formula(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(lab) / sizeof(lab[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(lab); i++)
 		assert_int_equal(model_order_for_pages(lab[i].pages), lab[i].order);
 }
 
 static void test_lab_runs(void **state)
 {
 	struct sim s = sim_new();
-	size_t i, nr = sizeof(lab) / sizeof(lab[0]);
+	size_t i, nr = ARRAY_SIZE(lab);
 
 	(void)state;
 	for (i = 0; i < nr; i++)
@@ -387,11 +390,20 @@ static void test_random_events(void **state)
 						 (int)(v % 9) - 1 };
 
 		switch (rand_r(&seed) % 5) {
-		case 0: model_handle_alloc(m, i, 0, &b); break;
-		case 1: model_handle_free(m, i, 0, &b); break;
-		case 2: model_handle_fill(m, i, 0, &f); break;
-		case 3: model_handle_page_alloc(m, i, 0, &ka); break;
-		default: model_handle_page_free(m, i, 0, &kf); break;
+		case 0:
+			model_handle_alloc(m, i, 0, &b);
+			break;
+		case 1:
+			model_handle_free(m, i, 0, &b);
+			break;
+		case 2:
+			model_handle_fill(m, i, 0, &f);
+			break;
+		case 3:
+			model_handle_page_alloc(m, i, 0, &ka);
+			break;
+		default:
+			model_handle_page_free(m, i, 0, &kf);
 		}
 	}
 	model_finish(m);

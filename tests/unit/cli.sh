@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# cli.sh ANALYZE TRACE.DAT WORKDIR - run the analyzer binary on a real
+# recording and on damaged copies of it: reports must work, bad input must
+# end in exactly one "analyze: FILE: cause" line and exit status 2, never a
+# crash.  Prints "cli: N passed, N failed"; exits 1 on any failure.
+
+analyze=$1 trace=$2 work=$3
+pass=0 fail=0
+
+ok()  { pass=$((pass + 1)); [ -n "$V" ] && echo "ok   $*"; return 0; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# expect NAME WANTED-STATUSES CMD... : status in the list, one stderr line on 2
+expect() {
+	name=$1 want=$2; shift 2
+	"$@" >"$work/out" 2>"$work/err"; rc=$?
+	case " $want " in *" $rc "*) ;; *)
+		bad "$name: exit $rc, wanted $want: $(head -c 300 "$work/err")"; return 1;;
+	esac
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$work/err")" -ne 1 ]; then
+		bad "$name: $(wc -l <"$work/err") lines on stderr, wanted 1"; return 1
+	fi
+	if [ $rc -eq 2 ] && ! grep -q '^analyze: ' "$work/err"; then
+		bad "$name: error does not start with 'analyze: '"; return 1
+	fi
+	ok "$name"
+}
+
+# grep_out NAME PATTERN FILE: the last command's output (or stderr) matches
+grep_out() {
+	if grep -q -- "$2" "$work/$3"; then ok "$1"; else bad "$1: no '$2' in $3"; fi
+}
+
+mkdir -p "$work" || exit 1
+size=$(stat -c %s "$trace")
+
+expect "report" 0 "$analyze" report "$trace"
+grep_out "report has SUMMARY" '^SUMMARY' out
+expect "check runs" "0 1" "$analyze" check "$trace"
+expect "json" 0 "$analyze" report --json "$trace"
+if command -v python3 >/dev/null; then
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="kmemlab-analyze/1"' "$work/out"
+	then ok "json parses"; else bad "json does not parse"; fi
+fi
+expect "help" 0 "$analyze" help
+expect "unknown command" 2 "$analyze" frobnicate
+expect "no such file" 2 "$analyze" report "$work/does-not-exist.dat"
+grep_out "no such file names the cause" 'No such file' err
+printf 'not a trace\n' >"$work/text.dat"
+expect "not a trace.dat" 2 "$analyze" report "$work/text.dat"
+expect "directory" 2 "$analyze" check "$work"
+
+for n in 0 9 64 4096 $((size / 3)) $((size / 2)) $((size - 4096)); do
+	[ "$n" -ge 0 ] || continue
+	head -c "$n" "$trace" >"$work/trunc.dat"
+	expect "truncated to $n bytes" "0 2" "$analyze" report "$work/trunc.dat"
+	expect "check truncated to $n bytes" "0 1 2" "$analyze" check "$work/trunc.dat"
+done
+
+# Flip one byte at spread-out offsets (deterministic, no $RANDOM in sh).
+i=1
+while [ $i -le 24 ]; do
+	off=$(( (size / 25) * i + i * 7 ))
+	cp "$trace" "$work/flip.dat"
+	printf '\377' | dd of="$work/flip.dat" bs=1 seek="$off" conv=notrunc 2>/dev/null
+	expect "byte flipped at $off" "0 2" "$analyze" report "$work/flip.dat"
+	i=$((i + 1))
+done
+
+# Format-level damage needs an uncompressed copy (trace-cmd convert).
+if trace-cmd convert -i "$trace" -o "$work/v6.dat" --file-version 6 \
+	--compression none >/dev/null 2>&1; then
+	sed 's/name: kmemlab_/name: kmemlXb_/' "$work/v6.dat" >"$work/kmem-only.dat"
+	sed 's/name: mm_page_/name: mm_pXge_/' "$work/kmem-only.dat" >"$work/none.dat"
+	sed 's/field:unsigned long pfn;/field:unsigned long pXn;/' "$work/v6.dat" \
+		>"$work/nofield.dat"
+	expect "v6 copy" 0 "$analyze" report "$work/v6.dat"
+	if grep -q 'kernel view     not recorded' "$work/out"; then
+		expect "no kmem and no kmemlab events" 2 "$analyze" report "$work/kmem-only.dat"
+	else
+		expect "kmem events only" 0 "$analyze" report "$work/kmem-only.dat"
+		grep_out "kmem only says so" 'no kmemlab runs were recorded' out
+		expect "no kmemlab or kmem events" 2 "$analyze" report "$work/none.dat"
+		grep_out "names what to record" 'record with -e kmemlab' err
+	fi
+	expect "missing field" 2 "$analyze" report "$work/nofield.dat"
+	grep_out "names the field" "no field 'pfn'" err
+fi
+
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

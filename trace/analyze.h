@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The subcommand layer: the only code that prints errors and picks exit
+ * statuses.  Each subcommand lives in its own file and is listed once in
+ * main.c's commands[] table.
+ */
+#ifndef _KMEMLAB_ANALYZE_H
+#define _KMEMLAB_ANALYZE_H
+
+#include <stdio.h>
+
+#include "read.h"
+
+struct model;
+
+/* Exit statuses shared by every subcommand. */
+#define EXIT_OK		0
+#define EXIT_VIOLATION	1	/* check: an invariant does not hold */
+#define EXIT_INPUT	2	/* the input cannot be read, or bad usage */
+
+struct analyze_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the name */
+	const char *args;			/* synopsis after the name */
+	const char *help;			/* one line */
+};
+
+int cmd_report(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* Print "analyze: CMD: usage ..." for cmd from the table. */
+int analyze_usage(const char *cmd, FILE *out);
+
+/* Print "analyze: FILE: cause" and return NULL when it cannot be read. */
+struct model *analyze_load(const char *path, struct read_stats *st);
+
+/* One line to stderr, prefixed "analyze: ". */
+void analyze_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* _KMEMLAB_ANALYZE_H */

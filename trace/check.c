@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * analyze check: the lab's invariants as an exit status, one line per
+ * violation, so a test or CI can gate on a recording.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "model.h"
+
+struct verdict {
+	const char *path;
+	unsigned int violations;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+violation(struct verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", v->path);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	v->violations++;
+}
+
+/* The plan must follow the lab's formula: pages = ceil(n / per page). */
+static void check_plan(struct verdict *v, const struct model_run *r)
+{
+	uint32_t spp = r->page_size / r->struct_size;
+	uint64_t pages = spp ? ((uint64_t)r->nr_structs + spp - 1) / spp : 0;
+
+	if (r->structs_per_page != spp || r->nr_pages != pages)
+		violation(v, "run %u: plan says %u structs/page, %u pages; formula: %u, %"
+			  PRIu64, r->id, r->structs_per_page, r->nr_pages, spp, pages);
+	if (r->nr_blocks == 1 && (r->order != model_order_for_pages(pages) ||
+				  r->nr_alloc_pages != 1u << r->order))
+		violation(v, "run %u: order %u (%u pages) for %" PRIu64
+			  " pages; formula: order %u", r->id, r->order, r->nr_alloc_pages, pages,
+			  model_order_for_pages(pages));
+}
+
+static void check_block(struct verdict *v, const struct model_run *r,
+			const struct model_block *b, bool has_kmem)
+{
+	if (!b->allocated)
+		return;
+	if (b->failed) {
+		violation(v, "run %u block %u: allocation failed (ret %d)",
+			  r->id, b->index, b->ret);
+		return;
+	}
+	if (!model_block_aligned(b))
+		violation(v, "run %u block %u: pfn 0x%" PRIx64
+			  " not aligned to order %u", r->id, b->index, b->pfn, b->order);
+	if (b->discontiguous)
+		violation(v, "run %u block %u: %u page events off the block's pfn range",
+			  r->id, b->index, b->discontiguous);
+	if (!b->freed)
+		violation(v, "run %u block %u: never freed (leaked)", r->id, b->index);
+	else if (b->free_mismatch)
+		violation(v, "run %u block %u: freed with another order, run or block",
+			  r->id, b->index);
+	if (has_kmem && !b->kernel_alloc_seen)
+		violation(v, "run %u block %u: no kmem:mm_page_alloc of pfn 0x%" PRIx64 " order %u",
+			  r->id, b->index, b->pfn, b->order);
+}
+
+static void check_pages(struct verdict *v, const struct model_run *r)
+{
+	if (r->translate_mismatches)
+		violation(v, "run %u: %" PRIu64 " of %" PRIu64 " translations mismatched",
+			  r->id, r->translate_mismatches, r->pages_translated);
+	if (r->value_mismatches || r->end_mismatches)
+		violation(v, "run %u: %" PRIu64 " values mismatched (run_end: %" PRIu64 ")",
+			  r->id, r->value_mismatches, r->end_mismatches);
+	if (r->unverified)
+		violation(v, "run %u: %" PRIu64 " filled pages never verified",
+			  r->id, r->unverified);
+	if (r->stray_pages)
+		violation(v, "run %u: %" PRIu64 " page events outside every block",
+			  r->id, r->stray_pages);
+	if (r->unmatched_frees)
+		violation(v, "run %u: %" PRIu64 " frees of no live block",
+			  r->id, r->unmatched_frees);
+}
+
+static void check_run(struct verdict *v, const struct model_run *r,
+		      bool has_kmem)
+{
+	uint32_t i;
+
+	if (!r->begun || !r->ended)
+		violation(v, "run %u: %s not recorded", r->id,
+			  r->begun ? "kmemlab_run_end" : "kmemlab_run_begin");
+	else if (r->incomplete)
+		violation(v, "run %u: events were lost while it ran", r->id);
+	if (r->ret)
+		violation(v, "run %u: ended with error %d", r->id, r->ret);
+	if (r->begun)
+		check_plan(v, r);
+	check_pages(v, r);
+	if (r->invalid_events)
+		violation(v, "run %u: %" PRIu64 " invalid events", r->id,
+			  r->invalid_events);
+	for (i = 0; i < r->nr_block_slots; i++)
+		check_block(v, r, &r->blocks[i], has_kmem);
+}
+
+static void check_recording(struct verdict *v, const struct model *m,
+			    const struct read_stats *st)
+{
+	const struct model_sys *s = model_sys_get(m);
+
+	if (!model_nr_runs(m))
+		violation(v, "no kmemlab runs recorded");
+	if (s->missed_events || s->missed_unknown)
+		violation(v, "the ring buffer lost %" PRIu64 "%s events",
+			  s->missed_events, s->missed_unknown ? "+" : "");
+	if (st->bad_records)
+		violation(v, "%" PRIu64 " malformed records", st->bad_records);
+	if (s->invalid_events)
+		violation(v, "%" PRIu64 " events with invalid values",
+			  s->invalid_events);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct verdict v = { 0 };
+	struct read_stats st;
+	struct model *m;
+	size_t i;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return analyze_usage("check", stderr);
+	v.path = argv[1];
+	m = analyze_load(v.path, &st);
+	if (!m)
+		return EXIT_INPUT;
+	check_recording(&v, m, &st);
+	for (i = 0; i < model_nr_runs(m); i++)
+		check_run(&v, model_run_get(m, i), model_sys_get(m)->has_kmem);
+	model_free(m);
+	return v.violations ? EXIT_VIOLATION : EXIT_OK;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals shared by model.c (kmemlab events) and model-kmem.c (kmem). */
+#ifndef _KMEMLAB_MODEL_PRIV_H
+#define _KMEMLAB_MODEL_PRIV_H
+
+#include "hmap.h"
+#include "model.h"
+
+struct block_ref {
+	uint32_t run;		/* index in m->runs */
+	uint32_t block;
+};
+
+struct kpage {
+	uint32_t order;
+	int migratetype;
+	uint64_t gfp_flags;
+	uint64_t ts;
+	bool has_block;
+	struct block_ref ref;
+};
+
+struct model {
+	struct model_run **runs;
+	size_t nr_runs;
+	size_t cap_runs;
+	struct hmap run_ids;	/* run number -> uint32_t index */
+	struct hmap blocks;	/* pfn -> struct block_ref, live blocks */
+	struct hmap kpages;	/* pfn -> struct kpage, kernel live pages */
+	struct model_sys sys;
+	bool finished;
+};
+
+struct model_block *model_live_block(struct model *m, uint64_t pfn,
+				     struct model_run **run);
+int model_invalid(struct model *m, struct model_run *r);
+void model_stamp(struct model *m, uint64_t ts);
+void model_block_settle(struct model_run *r, struct model_block *b);
+
+#endif /* _KMEMLAB_MODEL_PRIV_H */

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The model: runs, the module's live blocks and the kernel's live pages.
+ *
+ * Runs live in an array (they are the report); a run number can repeat
+ * when the module is reloaded during one recording, so the hash maps a run
+ * number to its latest entry.  Blocks and kernel pages are keyed by pfn and
+ * dropped when freed, so memory follows what is live.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model-priv.h"
+
+struct model *model_new(void)
+{
+	struct model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	hmap_init(&m->run_ids, sizeof(uint32_t));
+	hmap_init(&m->blocks, sizeof(struct block_ref));
+	hmap_init(&m->kpages, sizeof(struct kpage));
+	return m;
+}
+
+static void block_drop_maps(struct model_block *b)
+{
+	free(b->fill_map);
+	free(b->verify_map);
+	free(b->off_map);
+	b->fill_map = NULL;
+	b->verify_map = NULL;
+	b->off_map = NULL;
+}
+
+void model_free(struct model *m)
+{
+	size_t i, j;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nr_runs; i++) {
+		for (j = 0; j < m->runs[i]->nr_block_slots; j++)
+			block_drop_maps(&m->runs[i]->blocks[j]);
+		free(m->runs[i]->blocks);
+		free(m->runs[i]);
+	}
+	free(m->runs);
+	hmap_release(&m->run_ids);
+	hmap_release(&m->blocks);
+	hmap_release(&m->kpages);
+	free(m);
+}
+
+int model_invalid(struct model *m, struct model_run *r)
+{
+	m->sys.invalid_events++;
+	if (r)
+		r->invalid_events++;
+	errno = EINVAL;
+	return -1;
+}
+
+void model_stamp(struct model *m, uint64_t ts)
+{
+	if (!m->sys.first_ts || ts < m->sys.first_ts)
+		m->sys.first_ts = ts;
+	if (ts > m->sys.last_ts)
+		m->sys.last_ts = ts;
+}
+
+static struct model_run *run_add(struct model *m, uint32_t id)
+{
+	struct model_run *r;
+	uint32_t *idx;
+	int created;
+
+	if (m->nr_runs == m->cap_runs) {
+		size_t ncap = m->cap_runs ? m->cap_runs * 2 : 16;
+		void *p = realloc(m->runs, ncap * sizeof(*m->runs));
+
+		if (!p)
+			return NULL;
+		m->runs = p;
+		m->cap_runs = ncap;
+	}
+	idx = hmap_findnew(&m->run_ids, id, &created);
+	r = calloc(1, sizeof(*r));
+	if (!idx || !r) {
+		free(r);
+		return NULL;
+	}
+	r->id = id;
+	*idx = m->nr_runs;
+	m->runs[m->nr_runs++] = r;
+	return r;
+}
+
+/* The run an event belongs to; created (never begun) if its begin was lost. */
+static struct model_run *run_findnew(struct model *m, uint32_t id)
+{
+	uint32_t *idx = hmap_find(&m->run_ids, id);
+
+	m->sys.has_kmemlab = true;
+	if (idx)
+		return m->runs[*idx];
+	return run_add(m, id);
+}
+
+static uint32_t run_index(const struct model *m, const struct model_run *r)
+{
+	return *(uint32_t *)hmap_find(&m->run_ids, r->id);
+}
+
+static bool plan_valid(const struct kmemlab_run_begin_ev *ev)
+{
+	uint32_t ps = ev->page_size;
+
+	return ev->mode >= 0 && ev->mode < MODEL_NR_MODES &&
+	       ps >= 512 && ps <= (1u << 21) && !(ps & (ps - 1)) &&
+	       ev->struct_size && ev->order <= MODEL_MAX_ORDER &&
+	       ev->nr_blocks <= MODEL_MAX_BLOCKS;
+}
+
+int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
+			   const struct kmemlab_run_begin_ev *ev)
+{
+	struct model_run *r;
+	uint32_t *idx;
+
+	(void)cpu;
+	model_stamp(m, ts);
+	m->sys.has_kmemlab = true;
+	if (!plan_valid(ev))
+		return model_invalid(m, NULL);
+	idx = hmap_find(&m->run_ids, ev->run);
+	r = idx ? m->runs[*idx] : NULL;
+	if (!r || r->begun)
+		r = run_add(m, ev->run);
+	if (!r)
+		return -1;
+	r->begun = true;
+	r->begin_ts = ts;
+	r->mode = ev->mode;
+	r->nr_structs = ev->nr_structs;
+	r->struct_size = ev->struct_size;
+	r->structs_per_page = ev->structs_per_page;
+	r->nr_pages = ev->nr_pages;
+	r->order = ev->order;
+	r->nr_blocks = ev->nr_blocks;
+	r->nr_alloc_pages = ev->nr_alloc_pages;
+	r->page_size = ev->page_size;
+	r->page_shift = __builtin_ctz(ev->page_size);
+	return 0;
+}
+
+static int blocks_reserve(struct model_run *r, uint32_t block)
+{
+	uint32_t n = block + 1;
+	struct model_block *p;
+
+	if (n <= r->nr_block_slots)
+		return 0;
+	p = realloc(r->blocks, n * sizeof(*p));
+	if (!p)
+		return -1;
+	memset(p + r->nr_block_slots, 0,
+	       (n - r->nr_block_slots) * sizeof(*p));
+	r->blocks = p;
+	r->nr_block_slots = n;
+	return 0;
+}
+
+static uint32_t first_page_of(const struct model_run *r, uint32_t block)
+{
+	uint32_t i, first = 0;
+
+	for (i = 0; i < block && i < r->nr_block_slots; i++)
+		if (r->blocks[i].allocated && !r->blocks[i].failed)
+			first += 1u << r->blocks[i].order;
+	return first;
+}
+
+static int bitmap_new(uint64_t **map, uint32_t order)
+{
+	*map = calloc(((1u << order) + 63) / 64, sizeof(uint64_t));
+	return *map ? 0 : -1;
+}
+
+static void kernel_view_link(struct model *m, struct model_block *b,
+			     struct block_ref ref)
+{
+	struct kpage *kp = hmap_find(&m->kpages, b->pfn);
+
+	if (!kp || kp->order != b->order)
+		return;
+	b->kernel_alloc_seen = true;
+	b->kernel_migratetype = kp->migratetype;
+	b->kernel_gfp_flags = kp->gfp_flags;
+	kp->has_block = true;
+	kp->ref = ref;
+}
+
+static int block_go_live(struct model *m, struct model_run *r,
+			 struct model_block *b)
+{
+	struct block_ref ref = { run_index(m, r), b->index };
+	struct block_ref *slot;
+	int created;
+
+	if (bitmap_new(&b->fill_map, b->order) ||
+	    bitmap_new(&b->verify_map, b->order) ||
+	    bitmap_new(&b->off_map, b->order))
+		return -1;
+	slot = hmap_findnew(&m->blocks, b->pfn, &created);
+	if (!slot)
+		return -1;
+	*slot = ref;
+	kernel_view_link(m, b, ref);
+	if (!created)
+		return model_invalid(m, r);	/* pfn already live: lost free */
+	return 0;
+}
+
+int model_handle_alloc(struct model *m, uint64_t ts, int cpu,
+		       const struct kmemlab_block_ev *ev)
+{
+	struct model_run *r;
+	struct model_block *b;
+
+	(void)cpu;
+	model_stamp(m, ts);
+	r = run_findnew(m, ev->run);
+	if (!r)
+		return -1;
+	if (ev->order > MODEL_MAX_ORDER || ev->block >= MODEL_MAX_BLOCKS)
+		return model_invalid(m, r);
+	if (blocks_reserve(r, ev->block))
+		return -1;
+	b = &r->blocks[ev->block];
+	if (b->allocated)
+		return model_invalid(m, r);
+	b->index = ev->block;
+	b->order = ev->order;
+	b->pfn = ev->pfn;
+	b->phys = ev->phys;
+	b->gfp_flags = ev->gfp_flags;
+	b->ret = ev->ret;
+	b->alloc_ts = ts;
+	b->failed = ev->pfn == MODEL_PFN_NONE || ev->ret < 0;
+	b->first_page = first_page_of(r, ev->block);
+	b->allocated = true;
+	if (b->failed)
+		return 0;
+	return block_go_live(m, r, b);
+}
+
+static unsigned int popcount_diff(const uint64_t *a, const uint64_t *b,
+				  uint32_t order)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ((1u << order) + 63) / 64; i++)
+		n += __builtin_popcountll(a[i] & ~b[i]);
+	return n;
+}
+
+/* A block leaves the live set: count filled pages that were never verified. */
+void model_block_settle(struct model_run *r, struct model_block *b)
+{
+	if (!b->fill_map)
+		return;
+	b->unverified = popcount_diff(b->fill_map, b->verify_map, b->order);
+	r->unverified += b->unverified;
+	block_drop_maps(b);
+}
+
+struct model_block *model_live_block(struct model *m, uint64_t pfn,
+				     struct model_run **run)
+{
+	struct block_ref *ref = hmap_find(&m->blocks, pfn);
+
+	if (!ref)
+		return NULL;
+	*run = m->runs[ref->run];
+	return &(*run)->blocks[ref->block];
+}
+
+int model_handle_free(struct model *m, uint64_t ts, int cpu,
+		      const struct kmemlab_block_ev *ev)
+{
+	struct model_run *r, *owner;
+	struct model_block *b;
+
+	(void)cpu;
+	model_stamp(m, ts);
+	r = run_findnew(m, ev->run);
+	if (!r)
+		return -1;
+	if (ev->order > MODEL_MAX_ORDER)
+		return model_invalid(m, r);
+	b = model_live_block(m, ev->pfn, &owner);
+	if (!b) {
+		r->unmatched_frees++;
+		return 0;
+	}
+	b->freed = true;
+	b->free_ts = ts;
+	b->free_mismatch = ev->order != b->order || owner != r ||
+			   ev->block != b->index;
+	model_block_settle(owner, b);
+	hmap_remove(&m->blocks, ev->pfn);
+	return 0;
+}
+
+/* The live block holding page @index of run @r, or NULL. */
+static struct model_block *page_block(struct model_run *r, uint32_t index)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->nr_block_slots; i++) {
+		struct model_block *b = &r->blocks[i];
+
+		if (b->allocated && !b->failed && index >= b->first_page &&
+		    index - b->first_page < (1u << b->order))
+			return b;
+	}
+	return NULL;
+}
+
+/* Set a bit; true when it was clear (and the map is live). */
+static bool bitmap_set(uint64_t *map, uint32_t bit)
+{
+	uint64_t mask = 1ULL << (bit % 64);
+	bool was_clear;
+
+	if (!map)
+		return false;
+	was_clear = !(map[bit / 64] & mask);
+	map[bit / 64] |= mask;
+	return was_clear;
+}
+
+static bool page_discontiguous(const struct model_run *r,
+			       const struct model_block *b,
+			       uint32_t index, uint64_t pfn)
+{
+	if (r->mode == MODEL_MODE_VMALLOC)
+		return false;	/* virtually contiguous only, by design */
+	return pfn != b->pfn + (index - b->first_page);
+}
+
+static struct model_block *page_event(struct model *m, uint64_t ts,
+				      uint32_t run, uint32_t index,
+				      uint64_t pfn, struct model_run **rp)
+{
+	struct model_run *r;
+	struct model_block *b;
+
+	model_stamp(m, ts);
+	r = run_findnew(m, run);
+	*rp = r;
+	if (!r)
+		return NULL;
+	b = page_block(r, index);
+	if (!b) {
+		r->stray_pages++;
+		return NULL;
+	}
+	if (page_discontiguous(r, b, index, pfn) &&
+	    bitmap_set(b->off_map, index - b->first_page)) {
+		b->discontiguous++;
+		r->discontiguous++;
+	}
+	return b;
+}
+
+int model_handle_translate(struct model *m, uint64_t ts, int cpu,
+			   const struct kmemlab_translate_ev *ev)
+{
+	struct model_run *r;
+	struct model_block *b;
+	bool bad;
+
+	(void)cpu;
+	b = page_event(m, ts, ev->run, ev->index, ev->pfn, &r);
+	if (!r)
+		return -1;
+	bad = !ev->match || ev->phys != ev->ref_phys ||
+	      (r->page_size && ev->phys >> r->page_shift != ev->pfn);
+	r->pages_translated++;
+	r->translate_mismatches += bad;
+	if (b) {
+		b->translated++;
+		b->translate_mismatches += bad;
+	}
+	return 0;
+}
+
+int model_handle_fill(struct model *m, uint64_t ts, int cpu,
+		      const struct kmemlab_fill_ev *ev)
+{
+	struct model_run *r;
+	struct model_block *b;
+
+	(void)cpu;
+	b = page_event(m, ts, ev->run, ev->index, ev->pfn, &r);
+	if (!r)
+		return -1;
+	r->pages_filled++;
+	r->values_filled += ev->count;
+	if (b) {
+		b->filled++;
+		b->values_filled += ev->count;
+		bitmap_set(b->fill_map, ev->index - b->first_page);
+	}
+	return 0;
+}
+
+int model_handle_verify(struct model *m, uint64_t ts, int cpu,
+			const struct kmemlab_verify_ev *ev)
+{
+	struct model_run *r;
+	struct model_block *b;
+
+	(void)cpu;
+	b = page_event(m, ts, ev->run, ev->index, ev->pfn, &r);
+	if (!r)
+		return -1;
+	r->pages_verified++;
+	r->values_checked += ev->checked;
+	r->value_mismatches += ev->mismatches;
+	if (b) {
+		b->verified++;
+		b->values_checked += ev->checked;
+		b->value_mismatches += ev->mismatches;
+		bitmap_set(b->verify_map, ev->index - b->first_page);
+	}
+	return 0;
+}
+
+int model_handle_run_end(struct model *m, uint64_t ts, int cpu,
+			 const struct kmemlab_run_end_ev *ev)
+{
+	struct model_run *r;
+
+	(void)cpu;
+	model_stamp(m, ts);
+	r = run_findnew(m, ev->run);
+	if (!r)
+		return -1;
+	if (r->ended)
+		return model_invalid(m, r);
+	r->ended = true;
+	r->end_ts = ts;
+	r->ret = ev->ret;
+	r->end_mismatches = ev->mismatches;
+	r->fill_ns = ev->fill_ns;
+	r->verify_ns = ev->verify_ns;
+	return 0;
+}

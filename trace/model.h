@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * model - what one recording says happened, built in one streaming pass.
+ *
+ * Feed it events (from read.c, a live tracefs session, a unit test or a
+ * fuzzer) with model_handle_*(); every value is validated here, so the
+ * model is safe to drive with arbitrary input.  Memory grows with what is
+ * live (open runs, live blocks, the kernel's live pages), never with the
+ * length of the trace.  Call model_finish() once at the end, then read the
+ * runs and the system-wide counters.
+ *
+ * This header is the stable API for report.c, check.c, json.c and later
+ * layout.c, live.c and record.c.
+ */
+#ifndef _KMEMLAB_MODEL_H
+#define _KMEMLAB_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MODEL_MAX_ORDER		10	/* MAX_ORDER - 1 on 6.1 kernels */
+#define MODEL_NR_ORDERS		(MODEL_MAX_ORDER + 1)
+#define MODEL_NR_MIGRATETYPES	6	/* Unmovable .. Isolate; more is "other" */
+#define MODEL_MAX_BLOCKS	4096	/* per run; more is bad input */
+#define MODEL_PFN_NONE		UINT64_MAX	/* failed allocation (-1UL) */
+
+enum model_mode {
+	MODEL_MODE_PAGES,
+	MODEL_MODE_KMALLOC,
+	MODEL_MODE_VMALLOC,
+	MODEL_NR_MODES,
+};
+
+/* Event payloads: one struct per kmemlab event (docs/events.md). */
+struct kmemlab_run_begin_ev {
+	uint32_t run;
+	int mode;
+	uint32_t nr_structs;
+	uint32_t struct_size;
+	uint32_t structs_per_page;
+	uint32_t nr_pages;
+	uint32_t order;
+	uint32_t nr_blocks;
+	uint32_t nr_alloc_pages;
+	uint32_t page_size;
+};
+
+/* kmemlab_alloc and kmemlab_free share this layout. */
+struct kmemlab_block_ev {
+	uint32_t run;
+	uint32_t block;
+	uint32_t order;
+	uint64_t pfn;		/* MODEL_PFN_NONE when the allocation failed */
+	uint64_t phys;
+	uint32_t nr_pages;
+	uint64_t gfp_flags;
+	int ret;
+};
+
+struct kmemlab_translate_ev {
+	uint32_t run;
+	uint32_t index;
+	uint64_t pfn;
+	uint64_t phys;
+	uint64_t virt;
+	uint64_t ref_phys;
+	uint64_t walk_phys;
+	uint64_t lin_phys;
+	int level;
+	bool match;
+};
+
+struct kmemlab_fill_ev {
+	uint32_t run;
+	uint32_t index;
+	uint64_t pfn;
+	uint32_t first;
+	uint32_t last;
+	uint32_t count;
+};
+
+struct kmemlab_verify_ev {
+	uint32_t run;
+	uint32_t index;
+	uint64_t pfn;
+	uint32_t checked;
+	uint32_t mismatches;
+};
+
+struct kmemlab_run_end_ev {
+	uint32_t run;
+	int ret;
+	uint64_t mismatches;
+	uint64_t fill_ns;
+	uint64_t verify_ns;
+};
+
+/* kmem:mm_page_alloc and kmem:mm_page_free */
+struct kmem_page_alloc_ev {
+	uint64_t pfn;		/* MODEL_PFN_NONE when the allocation failed */
+	uint32_t order;
+	uint64_t gfp_flags;
+	int migratetype;
+};
+
+struct kmem_page_free_ev {
+	uint64_t pfn;
+	uint32_t order;
+};
+
+/* One block of a run, as the module and the kernel reported it. */
+struct model_block {
+	uint32_t index;
+	uint32_t order;
+	uint64_t pfn;
+	uint64_t phys;
+	uint64_t gfp_flags;
+	int ret;
+	uint32_t first_page;	/* run page index of the block's first page */
+	bool allocated;		/* kmemlab_alloc seen */
+	bool failed;		/* pfn -1 or ret < 0 */
+	bool freed;
+	bool free_mismatch;	/* kmemlab_free with another order */
+	uint64_t alloc_ts;
+	uint64_t free_ts;
+
+	/* pages of this block seen in translate/fill/verify events */
+	uint32_t translated;
+	uint32_t translate_mismatches;	/* match == 0 or phys != pfn << shift */
+	uint32_t discontiguous;		/* pages whose pfn != block pfn + offset */
+	uint32_t filled;
+	uint32_t verified;
+	uint32_t unverified;		/* filled, never verified */
+	uint64_t values_filled;
+	uint64_t values_checked;
+	uint64_t value_mismatches;
+
+	/* the kernel's view: kmem:mm_page_alloc / mm_page_free, same pfn+order */
+	bool kernel_alloc_seen;
+	int kernel_migratetype;
+	uint64_t kernel_gfp_flags;
+	bool kernel_free_seen;
+
+	uint64_t *fill_map;	/* live blocks only: pages filled / verified / */
+	uint64_t *verify_map;	/* seen off the block's pfn range */
+	uint64_t *off_map;
+};
+
+struct model_run {
+	uint32_t id;		/* the module's run number */
+	bool begun;		/* kmemlab_run_begin seen */
+	bool ended;		/* kmemlab_run_end seen */
+	bool incomplete;	/* events lost while open, or never ended */
+	int mode;
+	uint32_t nr_structs;
+	uint32_t struct_size;
+	uint32_t structs_per_page;
+	uint32_t nr_pages;
+	uint32_t order;
+	uint32_t nr_blocks;
+	uint32_t nr_alloc_pages;
+	uint32_t page_size;
+	unsigned int page_shift;
+	uint64_t begin_ts;
+	uint64_t end_ts;
+	int ret;
+	uint64_t end_mismatches;	/* as kmemlab_run_end reported */
+	uint64_t fill_ns;
+	uint64_t verify_ns;
+
+	struct model_block *blocks;	/* indexed by block number */
+	uint32_t nr_block_slots;
+
+	/* totals over the run's pages (blocks keep their own share) */
+	uint64_t pages_translated;
+	uint64_t translate_mismatches;
+	uint64_t discontiguous;
+	uint64_t pages_filled;
+	uint64_t pages_verified;
+	uint64_t unverified;
+	uint64_t values_filled;
+	uint64_t values_checked;
+	uint64_t value_mismatches;
+
+	uint64_t stray_pages;		/* page events outside every block */
+	uint64_t unmatched_frees;	/* kmemlab_free of no live block */
+	uint64_t invalid_events;	/* rejected as bad input */
+};
+
+struct model_sys {
+	bool has_kmemlab;		/* any kmemlab event handled */
+	bool has_kmem;			/* any kmem page event handled */
+	uint64_t allocs[MODEL_NR_ORDERS][MODEL_NR_MIGRATETYPES + 1];
+	uint64_t frees[MODEL_NR_ORDERS];
+	uint64_t alloc_failures;	/* mm_page_alloc with pfn -1 */
+	uint64_t frees_without_alloc;	/* pages allocated before recording */
+	uint64_t free_order_mismatch;	/* freed with another order */
+	uint64_t live_at_end;		/* pages still allocated at the end */
+	uint64_t live_pages_at_end;	/* sum of 2^order of those */
+	uint64_t invalid_events;
+	uint64_t missed_events;		/* lost by the ring buffer */
+	bool missed_unknown;		/* lost, count not recorded */
+	uint64_t first_ts;
+	uint64_t last_ts;
+};
+
+struct model;
+
+struct model *model_new(void);
+void model_free(struct model *m);
+
+/*
+ * Handlers return 0, or -1 with errno EINVAL when the event is bad input
+ * (counted in invalid_events, the model stays consistent) or ENOMEM.
+ */
+int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
+			   const struct kmemlab_run_begin_ev *ev);
+int model_handle_alloc(struct model *m, uint64_t ts, int cpu,
+		       const struct kmemlab_block_ev *ev);
+int model_handle_free(struct model *m, uint64_t ts, int cpu,
+		      const struct kmemlab_block_ev *ev);
+int model_handle_translate(struct model *m, uint64_t ts, int cpu,
+			   const struct kmemlab_translate_ev *ev);
+int model_handle_fill(struct model *m, uint64_t ts, int cpu,
+		      const struct kmemlab_fill_ev *ev);
+int model_handle_verify(struct model *m, uint64_t ts, int cpu,
+			const struct kmemlab_verify_ev *ev);
+int model_handle_run_end(struct model *m, uint64_t ts, int cpu,
+			 const struct kmemlab_run_end_ev *ev);
+int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
+			    const struct kmem_page_alloc_ev *ev);
+int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
+			   const struct kmem_page_free_ev *ev);
+/* The ring buffer dropped events before ts on cpu; count < 0: unknown. */
+void model_handle_missed(struct model *m, uint64_t ts, int cpu, long long count);
+
+/* End of input: settle live blocks and pages. Idempotent. */
+void model_finish(struct model *m);
+
+size_t model_nr_runs(const struct model *m);
+const struct model_run *model_run_get(const struct model *m, size_t i);
+const struct model_sys *model_sys_get(const struct model *m);
+
+/* Helpers shared by every output. */
+const char *model_mode_name(int mode);
+const char *model_migratetype_name(int mt);	/* mt == NR: "other" */
+uint32_t model_order_for_pages(uint64_t pages);	/* ceil(log2(pages)) */
+uint64_t model_run_waste_pages(const struct model_run *r);
+uint64_t model_block_lifetime_ns(const struct model_block *b);
+bool model_block_aligned(const struct model_block *b);
+
+#endif /* _KMEMLAB_MODEL_H */

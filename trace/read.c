@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading a recording: one table of handled events, each with the fields
+ * it needs, looked up by name once per recording (the recording's own
+ * format files are the truth, not our headers).  Each record's values are
+ * bounds-checked against the record before they are read, because a
+ * corrupted file can hold records shorter than their format.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+#include <trace-cmd.h>
+
+#include "model.h"
+#include "read.h"
+#include "util.h"
+
+#define MAX_FIELDS 12
+
+#define NO_EVENTS \
+	"no kmemlab or kmem page events \u2014 record with " \
+	"-e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free"
+
+typedef int (*handler_fn)(struct model *m, const struct tep_record *rec,
+			  const uint64_t *v);
+
+/* A field name starting with '?' is optional: read as 0 when absent. */
+struct event_desc {
+	const char *system;
+	const char *name;
+	handler_fn handle;
+	const char *fields[MAX_FIELDS];
+};
+
+struct read_event {
+	const struct event_desc *desc;
+	int id;
+	struct tep_format_field *fields[MAX_FIELDS];
+};
+
+struct read_ctx {
+	struct tep_handle *tep;
+	struct model *m;
+	struct read_event *events;
+	int nr_events;
+	struct read_stats stats;
+};
+
+static int on_run_begin(struct model *m, const struct tep_record *rec,
+			const uint64_t *v)
+{
+	struct kmemlab_run_begin_ev ev = {
+		.run = v[0], .mode = v[1], .nr_structs = v[2],
+		.struct_size = v[3], .structs_per_page = v[4],
+		.nr_pages = v[5], .order = v[6], .nr_blocks = v[7],
+		.nr_alloc_pages = v[8], .page_size = v[9],
+	};
+
+	return model_handle_run_begin(m, rec->ts, rec->cpu, &ev);
+}
+
+static void block_ev(struct kmemlab_block_ev *ev, const uint64_t *v)
+{
+	ev->run = v[0];
+	ev->block = v[1];
+	ev->order = v[2];
+	ev->pfn = v[3];
+	ev->phys = v[4];
+	ev->nr_pages = v[5];
+	ev->gfp_flags = v[6];
+	ev->ret = (int)v[7];
+}
+
+static int on_alloc(struct model *m, const struct tep_record *rec,
+		    const uint64_t *v)
+{
+	struct kmemlab_block_ev ev;
+
+	block_ev(&ev, v);
+	return model_handle_alloc(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_free(struct model *m, const struct tep_record *rec,
+		   const uint64_t *v)
+{
+	struct kmemlab_block_ev ev;
+
+	block_ev(&ev, v);
+	return model_handle_free(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_translate(struct model *m, const struct tep_record *rec,
+			const uint64_t *v)
+{
+	struct kmemlab_translate_ev ev = {
+		.run = v[0], .index = v[1], .pfn = v[2], .phys = v[3],
+		.virt = v[4], .ref_phys = v[5], .walk_phys = v[6],
+		.lin_phys = v[7], .level = (int)v[8], .match = v[9] != 0,
+	};
+
+	return model_handle_translate(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_fill(struct model *m, const struct tep_record *rec,
+		   const uint64_t *v)
+{
+	struct kmemlab_fill_ev ev = {
+		.run = v[0], .index = v[1], .pfn = v[2],
+		.first = v[3], .last = v[4], .count = v[5],
+	};
+
+	return model_handle_fill(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_verify(struct model *m, const struct tep_record *rec,
+		     const uint64_t *v)
+{
+	struct kmemlab_verify_ev ev = {
+		.run = v[0], .index = v[1], .pfn = v[2],
+		.checked = v[3], .mismatches = v[4],
+	};
+
+	return model_handle_verify(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_run_end(struct model *m, const struct tep_record *rec,
+		      const uint64_t *v)
+{
+	struct kmemlab_run_end_ev ev = {
+		.run = v[0], .ret = (int)v[1], .mismatches = v[2],
+		.fill_ns = v[3], .verify_ns = v[4],
+	};
+
+	return model_handle_run_end(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_page_alloc(struct model *m, const struct tep_record *rec,
+			 const uint64_t *v)
+{
+	struct kmem_page_alloc_ev ev = {
+		.pfn = v[0], .order = v[1], .gfp_flags = v[2],
+		.migratetype = (int)v[3],
+	};
+
+	return model_handle_page_alloc(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_page_free(struct model *m, const struct tep_record *rec,
+			const uint64_t *v)
+{
+	struct kmem_page_free_ev ev = { .pfn = v[0], .order = v[1] };
+
+	return model_handle_page_free(m, rec->ts, rec->cpu, &ev);
+}
+
+#define KMEMLAB "kmemlab"
+#define BLOCK_FIELDS { "run", "block", "order", "pfn", "?phys", "?nr_pages", \
+		       "?gfp_flags", "?ret" }
+
+static const struct event_desc event_table[] = {
+	{ KMEMLAB, "kmemlab_run_begin", on_run_begin,
+	  { "run", "mode", "nr_structs", "struct_size", "structs_per_page",
+	    "nr_pages", "order", "nr_blocks", "nr_alloc_pages",
+	    "page_size" } },
+	{ KMEMLAB, "kmemlab_alloc", on_alloc, BLOCK_FIELDS },
+	{ KMEMLAB, "kmemlab_free", on_free, BLOCK_FIELDS },
+	{ KMEMLAB, "kmemlab_translate", on_translate,
+	  { "run", "index", "pfn", "phys", "virt", "ref_phys", "walk_phys",
+	    "?lin_phys", "level", "match" } },
+	{ KMEMLAB, "kmemlab_fill", on_fill,
+	  { "run", "index", "pfn", "first", "last", "count" } },
+	{ KMEMLAB, "kmemlab_verify", on_verify,
+	  { "run", "index", "pfn", "checked", "mismatches" } },
+	{ KMEMLAB, "kmemlab_run_end", on_run_end,
+	  { "run", "ret", "mismatches", "fill_ns", "verify_ns" } },
+	{ "kmem", "mm_page_alloc", on_page_alloc,
+	  { "pfn", "order", "gfp_flags", "migratetype" } },
+	{ "kmem", "mm_page_free", on_page_free, { "pfn", "order" } },
+};
+
+#define NR_EVENTS ((int)ARRAY_SIZE(event_table))
+
+static void set_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static bool field_usable(const struct tep_format_field *f)
+{
+	return f->size >= 1 && f->size <= 8 && f->offset >= 0 &&
+	       !(f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING |
+			     TEP_FIELD_IS_DYNAMIC));
+}
+
+static int bind_fields(struct read_event *re, struct tep_event *ev,
+		       char *err, size_t len)
+{
+	const struct event_desc *d = re->desc;
+	int i;
+
+	for (i = 0; i < MAX_FIELDS && d->fields[i]; i++) {
+		const char *name = d->fields[i];
+		bool optional = name[0] == '?';
+
+		re->fields[i] = tep_find_field(ev, name + optional);
+		if (!re->fields[i] && optional)
+			continue;
+		if (!re->fields[i] || !field_usable(re->fields[i])) {
+			set_err(err, len,
+				"event %s:%s has %s field '%s' (see docs/events.md)",
+				d->system, d->name,
+				re->fields[i] ? "an unusable" : "no",
+				name + optional);
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int bind_events(struct read_ctx *ctx, char *err, size_t len)
+{
+	int i;
+
+	for (i = 0; i < NR_EVENTS; i++) {
+		const struct event_desc *d = &event_table[i];
+		struct read_event *re = &ctx->events[ctx->nr_events];
+		struct tep_event *ev;
+
+		ev = tep_find_event_by_name(ctx->tep, d->system, d->name);
+		if (!ev)
+			continue;
+		re->desc = d;
+		re->id = ev->id;
+		if (bind_fields(re, ev, err, len))
+			return -1;
+		ctx->nr_events++;
+		if (d->system == event_table[0].system)
+			ctx->stats.nr_kmemlab_formats++;
+		else
+			ctx->stats.nr_kmem_formats++;
+	}
+	return 0;
+}
+
+struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
+			      char *err, size_t len)
+{
+	struct read_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		goto fail;
+	ctx->tep = tep;
+	ctx->m = m;
+	ctx->events = calloc(NR_EVENTS, sizeof(*ctx->events));
+	if (!ctx->events || bind_events(ctx, err, len))
+		goto fail;
+	if (!ctx->nr_events) {
+		set_err(err, len, NO_EVENTS);
+		errno = ENOENT;
+		goto fail;
+	}
+	return ctx;
+fail:
+	if (errno == ENOMEM)
+		set_err(err, len, "out of memory");
+	read_ctx_free(ctx);
+	return NULL;
+}
+
+void read_ctx_free(struct read_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	free(ctx->events);
+	free(ctx);
+}
+
+const struct read_stats *read_ctx_stats(const struct read_ctx *ctx)
+{
+	return &ctx->stats;
+}
+
+static uint64_t sign_extend(uint64_t v, int size)
+{
+	int shift = 64 - 8 * size;
+
+	return shift ? (uint64_t)((int64_t)(v << shift) >> shift) : v;
+}
+
+/* A failed pfn is -1UL: all ones at the field's width (4 bytes on 32-bit). */
+static uint64_t field_value(const struct tep_format_field *f, uint64_t v)
+{
+	if (f->flags & TEP_FIELD_IS_SIGNED)
+		return sign_extend(v, f->size);
+	if (f->size < 8 && v == (1ULL << (8 * f->size)) - 1 &&
+	    !strcmp(f->name, "pfn"))
+		return MODEL_PFN_NONE;
+	return v;
+}
+
+static int read_values(const struct read_event *re,
+		       const struct tep_record *rec, uint64_t *v)
+{
+	int i;
+
+	for (i = 0; i < MAX_FIELDS; i++) {
+		const struct tep_format_field *f = re->fields[i];
+		unsigned long long val;
+
+		v[i] = 0;
+		if (!f)
+			continue;
+		if (f->offset + f->size > rec->size ||
+		    tep_read_number_field((struct tep_format_field *)f,
+					  rec->data, &val))
+			return -1;
+		v[i] = field_value(f, val);
+	}
+	return 0;
+}
+
+static const struct read_event *find_event(const struct read_ctx *ctx,
+					   int id)
+{
+	int i;
+
+	for (i = 0; i < ctx->nr_events; i++)
+		if (ctx->events[i].id == id)
+			return &ctx->events[i];
+	return NULL;
+}
+
+int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
+{
+	const struct read_event *re;
+	uint64_t v[MAX_FIELDS];
+
+	ctx->stats.records++;
+	if (rec->missed_events)
+		model_handle_missed(ctx->m, rec->ts, rec->cpu,
+				    rec->missed_events);
+	if (!rec->data || rec->size < 2) {
+		ctx->stats.bad_records++;
+		return 0;
+	}
+	re = find_event(ctx, tep_data_type(ctx->tep, rec));
+	if (!re)
+		return 0;
+	if (read_values(re, rec, v)) {
+		ctx->stats.bad_records++;
+		return 0;
+	}
+	ctx->stats.handled++;
+	if (re->desc->handle(ctx->m, rec, v) && errno != EINVAL)
+		return -1;
+	return 0;
+}
+
+/* trace-cmd's file magic: "\027\010\104tracing". */
+static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+
+/* Refuse what is plainly not a recording before libtracecmd parses it. */
+static int precheck(const char *path, char *err, size_t len)
+{
+	char buf[sizeof(magic)];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st)) {
+		set_err(err, len, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		set_err(err, len, "not a regular file");
+		goto fail;
+	}
+	n = read(fd, buf, sizeof(buf));
+	if (n != sizeof(buf) || memcmp(buf, magic, sizeof(magic))) {
+		errno = EINVAL;
+		set_err(err, len, "not a trace-cmd recording (trace.dat)");
+		goto fail;
+	}
+	close(fd);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+struct iter_state {
+	struct read_ctx *ctx;
+	int error;
+};
+
+static int iter_record(struct tracecmd_input *handle, struct tep_record *rec,
+		       int cpu, void *data)
+{
+	struct iter_state *s = data;
+
+	(void)handle;
+	(void)cpu;
+	if (read_ctx_record(s->ctx, rec)) {
+		s->error = errno;
+		return -1;
+	}
+	return 0;
+}
+
+static int load(struct tracecmd_input *handle, struct model *m,
+		struct read_stats *st, char *err, size_t len)
+{
+	struct iter_state s = { 0 };
+	int ret = -1;
+
+	s.ctx = read_ctx_new(tracecmd_get_tep(handle), m, err, len);
+	if (!s.ctx)
+		return -1;
+	tracecmd_iterate_events(handle, NULL, 0, iter_record, &s);
+	if (s.error) {
+		errno = s.error;
+		set_err(err, len, "%s", strerror(errno));
+		goto out;
+	}
+	if (!s.ctx->stats.handled) {
+		errno = ENOENT;
+		set_err(err, len, NO_EVENTS);
+		goto out;
+	}
+	if (st)
+		*st = s.ctx->stats;
+	model_finish(m);
+	ret = 0;
+out:
+	read_ctx_free(s.ctx);
+	return ret;
+}
+
+/*
+ * libtracecmd 3.1.6 can crash on a corrupted file (seen: a glibc "double
+ * free" abort after a byte flip).  Around the library calls, a fatal signal
+ * jumps back here so the caller can report the file as unreadable instead
+ * of dumping core.  Sanitizer builds leave signals alone, so fuzzing them
+ * still shows where a crash happens.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define GUARD_SIGNALS 0
+#else
+#define GUARD_SIGNALS 1
+#endif
+
+static const int guarded_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+
+#define NR_GUARDED ARRAY_SIZE(guarded_signals)
+
+static sigjmp_buf crash_env;
+
+static void on_crash(int sig)
+{
+	siglongjmp(crash_env, sig);
+}
+
+static void guard(struct sigaction *old, bool on)
+{
+	struct sigaction sa = { .sa_handler = on_crash };
+	size_t i;
+
+	if (!GUARD_SIGNALS)
+		return;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NODEFER | SA_RESETHAND;
+	for (i = 0; i < NR_GUARDED; i++)
+		sigaction(guarded_signals[i], on ? &sa : &old[i], on ? &old[i] : NULL);
+}
+
+static int open_and_load(const char *path, struct model *m,
+			 struct read_stats *st, char *err, size_t len)
+{
+	struct tracecmd_input *handle;
+	int ret;
+
+	handle = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!handle) {
+		if (!errno)
+			errno = EINVAL;
+		set_err(err, len, "cannot read the recording (truncated or corrupted?)");
+		return -1;
+	}
+	ret = load(handle, m, st, err, len);
+	tracecmd_close(handle);
+	return ret;
+}
+
+int read_file_load(const char *path, struct model *m, struct read_stats *st,
+		   char *err, size_t len)
+{
+	struct sigaction old[NR_GUARDED];
+	int ret;
+
+	if (precheck(path, err, len))
+		return -1;
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+	if (sigsetjmp(crash_env, 1)) {
+		guard(old, false);
+		set_err(err, len, "corrupted recording (the trace reader crashed on it)");
+		errno = ENOTRECOVERABLE;
+		return -1;
+	}
+	guard(old, true);
+	ret = open_and_load(path, m, st, err, len);
+	guard(old, false);
+	return ret;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * read - feed a model from a recording (trace.dat through libtracecmd) or
+ * from any source of tep records (a live libtracefs session).
+ *
+ * On error these return -1 or NULL with errno set and a one-line cause in
+ * the caller's buffer, without the file name (the caller adds it).
+ */
+#ifndef _KMEMLAB_READ_H
+#define _KMEMLAB_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tep_handle;
+struct tep_record;
+struct model;
+struct read_ctx;
+
+#define READ_ERR_LEN 256
+
+/* What a whole recording held, beyond the model. */
+struct read_stats {
+	uint64_t records;	/* every record iterated */
+	uint64_t handled;	/* records of a handled event */
+	uint64_t bad_records;	/* too short for their format: skipped */
+	int nr_kmemlab_formats;	/* kmemlab events described in the file */
+	int nr_kmem_formats;	/* kmem page events described in the file */
+};
+
+/*
+ * Look up every handled event and its fields in @tep once.  Fails with
+ * ENOENT when the recording describes none of them, EINVAL when one lacks
+ * a field the analyzer relies on.
+ */
+struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
+			      char *err, size_t len);
+/* Dispatch one record to its handler; records of other events are ignored. */
+int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec);
+const struct read_stats *read_ctx_stats(const struct read_ctx *ctx);
+void read_ctx_free(struct read_ctx *ctx);
+
+/*
+ * Open @path, read every CPU in timestamp order into @m, finish @m.
+ * errno ENOTRECOVERABLE: the trace library crashed on the file; the
+ * process heap may be damaged, so report and exit without cleaning up.
+ */
+int read_file_load(const char *path, struct model *m, struct read_stats *st,
+		   char *err, size_t len);
+
+#endif /* _KMEMLAB_READ_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Text and JSON renderings of a finished model, shared by the subcommands. */
+#ifndef _KMEMLAB_REPORT_H
+#define _KMEMLAB_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "read.h"
+
+/* Which runs to show: all, or the entries with one run number. */
+struct report_filter {
+	bool one;
+	uint32_t run;
+};
+
+bool report_filter_match(const struct report_filter *f,
+			 const struct model_run *r);
+
+/* "1.234 ms" style; buf of at least 32 bytes. */
+const char *report_fmt_ns(char *buf, size_t len, uint64_t ns);
+
+/* kmemlab runs by the buddy order of their first block (pages). */
+struct report_order_stat {
+	uint64_t runs;
+	uint64_t needed;
+	uint64_t allocated;
+};
+
+void report_order_stats(const struct model *m, const struct report_filter *f,
+			struct report_order_stat os[MODEL_NR_ORDERS]);
+
+void report_run_detail(const struct model *m, const struct model_run *r,
+		       FILE *out);
+int report_runs_table(const struct model *m, const struct report_filter *f,
+		      FILE *out);
+int report_orders_table(const struct model *m, const struct report_filter *f,
+			FILE *out);
+int report_kmem_tables(const struct model *m, FILE *out);
+void report_summary(const struct model *m, const struct read_stats *st,
+		    const struct report_filter *f, FILE *out);
+
+/* The whole report as one JSON document (schema: docs/analyze.md). */
+int report_json(const struct model *m, const struct read_stats *st,
+		const struct report_filter *f, const char *path, FILE *out);
+
+#endif /* _KMEMLAB_REPORT_H */

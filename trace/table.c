@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+struct table {
+	int nr_cols;
+	const char *const *heads;
+	char **cells;		/* row-major, nr_cells of them */
+	size_t nr_cells;
+	size_t cap;
+};
+
+struct table *table_new(int nr_cols, const char *const *heads)
+{
+	struct table *t;
+
+	if (nr_cols <= 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->nr_cols = nr_cols;
+	t->heads = heads;
+	return t;
+}
+
+int table_cell(struct table *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	if (t->nr_cells == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 64;
+		char **p = realloc(t->cells, ncap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		t->cells = p;
+		t->cap = ncap;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	t->cells[t->nr_cells++] = s;
+	return 0;
+}
+
+static const char *head(const struct table *t, int col, bool *left)
+{
+	const char *h = t->heads[col];
+
+	*left = h[0] == '<';
+	return h + *left;
+}
+
+static void widths(const struct table *t, size_t *w)
+{
+	size_t i;
+	bool left;
+
+	for (i = 0; i < (size_t)t->nr_cols; i++)
+		w[i] = strlen(head(t, i, &left));
+	for (i = 0; i < t->nr_cells; i++) {
+		size_t len = strlen(t->cells[i]);
+
+		if (len > w[i % t->nr_cols])
+			w[i % t->nr_cols] = len;
+	}
+}
+
+static void put(FILE *out, const char *s, size_t w, bool left, bool last)
+{
+	if (left && last)
+		fputs(s, out);
+	else
+		fprintf(out, left ? "%-*s" : "%*s", (int)w, s);
+	fputs(last ? "\n" : "  ", out);
+}
+
+void table_print(const struct table *t, FILE *out, const char *indent)
+{
+	size_t *w = calloc(t->nr_cols, sizeof(*w));
+	size_t i, total = 0;
+	int c;
+	bool left;
+
+	if (!w)
+		return;
+	widths(t, w);
+	fputs(indent, out);
+	for (c = 0; c < t->nr_cols; c++) {
+		const char *h = head(t, c, &left);
+
+		put(out, h, w[c], left, c == t->nr_cols - 1);
+		total += w[c] + (c ? 2 : 0);
+	}
+	fprintf(out, "%s", indent);
+	for (i = 0; i < total; i++)
+		fputc('-', out);
+	fputc('\n', out);
+	for (i = 0; i < t->nr_cells; i++) {
+		c = i % t->nr_cols;
+		if (!c)
+			fputs(indent, out);
+		head(t, c, &left);
+		put(out, t->cells[i], w[c], left, c == t->nr_cols - 1);
+	}
+	if (t->nr_cells % t->nr_cols)
+		fputc('\n', out);
+	free(w);
+}
+
+void table_free(struct table *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nr_cells; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t);
+}
