@@ -3,8 +3,8 @@
  * The control file, debugfs kmemlab/run: each write of "N" runs a whole
  * experiment for N structs (plan, allocate, fill, verify, free) without
  * reloading the module; the write fails with the experiment's errno.  A read
- * prints the last result on one line.  "N MODE" is parsed already so that
- * the kmalloc and vmalloc experiments can join without a new interface.
+ * prints the last result on one line.  "N MODE" picks the way memory is
+ * obtained (pages, kmalloc, vmalloc); "N" alone is the pages experiment.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +24,7 @@
 /* The outcome of the last experiment, as the read side prints it. */
 struct control_result {
 	u32 run;		/* 0 when no run started (bad input) */
+	int mode;
 	u32 nr_structs;
 	u32 nr_pages;
 	u32 nr_blocks;
@@ -36,13 +37,7 @@ static DEFINE_MUTEX(control_lock);	/* one experiment at a time */
 static struct control_result last;	/* under control_lock */
 static bool have_last;			/* under control_lock */
 
-static const char * const mode_names[] = {
-	[KMEMLAB_MODE_PAGES] = "pages",
-	[KMEMLAB_MODE_KMALLOC] = "kmalloc",
-	[KMEMLAB_MODE_VMALLOC] = "vmalloc",
-};
-
-/* "N" or "N MODE"; only the pages mode runs so far. */
+/* "N" or "N MODE" */
 static int parse_request(char *buf, u32 *nr, int *mode)
 {
 	char *arg = strim(buf);
@@ -55,21 +50,25 @@ static int parse_request(char *buf, u32 *nr, int *mode)
 	*mode = KMEMLAB_MODE_PAGES;
 	if (!arg)
 		return 0;
-	ret = match_string(mode_names, ARRAY_SIZE(mode_names), strim(arg));
-	if (ret < 0)
+	arg = strim(arg);
+	*mode = kmemlab_mode_parse(arg);
+	if (*mode < 0) {
+		pr_err("control: mode '%s' unknown, use pages, kmalloc or vmalloc\n",
+		       arg);
 		return -EINVAL;
-	*mode = ret;
-	return *mode == KMEMLAB_MODE_PAGES ? 0 : -EOPNOTSUPP;
+	}
+	return 0;
 }
 
-static int run_pages(u32 nr_structs, struct control_result *res)
+static int run_experiment(u32 nr_structs, int mode,
+			  struct control_result *res)
 {
 	struct kmemlab_run run;
 	int ret;
 
-	ret = kmemlab_run_init(&run, nr_structs);
+	ret = kmemlab_run_init(&run, nr_structs, mode);
 	if (ret)
-		return ret;
+		goto out;
 	ret = kmemlab_run_start(&run);
 	if (!ret)
 		kmemlab_run_finish(&run);
@@ -77,6 +76,7 @@ static int run_pages(u32 nr_structs, struct control_result *res)
 	res->nr_pages = run.plan.nr_pages;
 	res->nr_blocks = run.plan.nr_blocks;
 	res->mismatches = run.mismatches;
+out:
 	kmemlab_run_release(&run);
 	return ret;
 }
@@ -86,20 +86,20 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 {
 	char buf[CONTROL_MAX_INPUT];
 	struct control_result res = {};
-	int mode, ret;
+	int ret;
 
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	ret = parse_request(buf, &res.nr_structs, &mode);
+	ret = parse_request(buf, &res.nr_structs, &res.mode);
 	if (ret)
 		return ret;
 
 	if (mutex_lock_interruptible(&control_lock))
 		return -EINTR;
-	res.ret = run_pages(res.nr_structs, &res);
+	res.ret = run_experiment(res.nr_structs, res.mode, &res);
 	last = res;
 	have_last = true;
 	mutex_unlock(&control_lock);
@@ -116,9 +116,10 @@ static ssize_t control_read(struct file *file, char __user *ubuf,
 		return -EINTR;
 	if (have_last)
 		len = scnprintf(buf, sizeof(buf),
-				"run=%u nr_structs=%u pages=%u blocks=%u ret=%d mismatches=%llu\n",
+				"run=%u nr_structs=%u pages=%u blocks=%u ret=%d mismatches=%llu mode=%s\n",
 				last.run, last.nr_structs, last.nr_pages,
-				last.nr_blocks, last.ret, last.mismatches);
+				last.nr_blocks, last.ret, last.mismatches,
+				kmemlab_mode_name(last.mode));
 	else
 		len = scnprintf(buf, sizeof(buf),
 				"no run yet: write a struct count here\n");
@@ -135,12 +136,15 @@ static const struct file_operations control_fops = {
 };
 
 /**
- * kmemlab_control_init() - create debugfs kmemlab/run
+ * kmemlab_control_init() - create debugfs kmemlab/ and its files
+ * @load_run: the load-time experiment, for kmemlab/buffer
  *
  * Return: 0, or the error of debugfs (e.g. -ENODEV without debugfs).
  */
-int kmemlab_control_init(void)
+int kmemlab_control_init(struct kmemlab_run *load_run)
 {
+	int ret;
+
 	struct dentry *file;
 
 	control_dir = debugfs_create_dir("kmemlab", NULL);
@@ -154,10 +158,17 @@ int kmemlab_control_init(void)
 	if (IS_ERR(file)) {
 		pr_err("cannot create debugfs kmemlab/run: %ld\n",
 		       PTR_ERR(file));
-		debugfs_remove_recursive(control_dir);
-		return PTR_ERR(file);
+		ret = PTR_ERR(file);
+		goto remove;
 	}
+	ret = kmemlab_probe_init(control_dir, load_run);
+	if (ret)
+		goto remove;
 	return 0;
+
+remove:
+	debugfs_remove_recursive(control_dir);
+	return ret;
 }
 
 /* Waits for a write in progress: debugfs drains its users on removal. */

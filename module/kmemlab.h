@@ -10,6 +10,9 @@
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
+#include <asm/page.h>
+
+struct dentry;
 
 /* The lab's struct: eight unsigned ints, 32 bytes. */
 #define ARR_SIZE 8
@@ -20,6 +23,14 @@ struct datatype {
 /* The largest block the buddy allocator serves: order MAX_ORDER - 1. */
 #define KMEMLAB_MAX_BLOCK_ORDER	(MAX_ORDER - 1)
 #define KMEMLAB_MAX_BLOCK_PAGES	BIT(KMEMLAB_MAX_BLOCK_ORDER)
+
+/*
+ * GFP_KERNEL as the lab asks, plus: no allocation-failure splat, because a
+ * failed experiment is an expected outcome that the alloc event and one log
+ * line report; and no OOM killer, because a lab must not kill the user's
+ * processes to make room for itself.
+ */
+#define KMEMLAB_GFP	(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
 
 /* What one experiment needs, computed before anything is allocated. */
 struct kmemlab_plan {
@@ -32,15 +43,62 @@ struct kmemlab_plan {
 	u32 nr_alloc_pages;	/* pages over all blocks */
 };
 
-/* One experiment of the page-allocator kind, from plan to free. */
+struct kmemlab_run;
+
+/*
+ * What differs between the ways of getting memory.  The run loops in run.c
+ * (translate, fill, verify, timing, events) are the same for every mode.
+ */
+struct kmemlab_ops {
+	/* adjust the plan to the mode, refuse what it cannot serve */
+	int (*plan)(struct kmemlab_run *run);
+	/* allocate (and send the alloc events); nothing left on failure */
+	int (*alloc)(struct kmemlab_run *run);
+	/* send the free events and free everything alloc() got */
+	void (*free)(struct kmemlab_run *run);
+	/* struct j of page i, through the mode's own address arithmetic */
+	struct datatype *(*struct_at)(const struct kmemlab_run *run, u32 i,
+				      u32 j);
+	unsigned long (*pfn)(const struct kmemlab_run *run, u32 i);
+	/* send kmemlab_translate for page i */
+	void (*translate)(const struct kmemlab_run *run, u32 i);
+};
+
+/* One experiment, from plan to free. */
 struct kmemlab_run {
 	u32 id;			/* run number, from kmemlab_next_run() */
+	int mode;		/* enum kmemlab_mode */
+	const struct kmemlab_ops *ops;
 	struct kmemlab_plan plan;
-	struct page **blocks;	/* plan.nr_blocks blocks; NULL until allocated */
+	struct page **blocks;	/* pages: plan.nr_blocks blocks, or NULL */
+	void *buf;		/* kmalloc/vmalloc: the buffer, or NULL */
+	size_t size;		/* kmalloc/vmalloc: bytes requested */
 	u64 mismatches;		/* values that differed at verify time */
 	u64 fill_ns;
 	u64 verify_ns;
 };
+
+/* The lab's formula for array[k] of struct j on page i (mod 2^32). */
+static inline unsigned int kmemlab_value(u32 per_page, u32 i, u32 j, u32 k)
+{
+	return i * per_page * ARR_SIZE + j * ARR_SIZE + k;
+}
+
+/*
+ * What __pa() computes for a linear-map address, applied blindly to any
+ * address: right for the direct map, meaningless for vmalloc.  Computed by
+ * hand because __pa()/virt_to_phys() of a vmalloc address may BUG() with
+ * CONFIG_DEBUG_VIRTUAL.  x86_64's __phys_addr() is virt - PAGE_OFFSET below
+ * the kernel image; arm64's linear map adds PHYS_OFFSET.
+ */
+static inline u64 kmemlab_lin_phys(unsigned long virt)
+{
+#ifdef PHYS_OFFSET
+	return virt - PAGE_OFFSET + PHYS_OFFSET;
+#else
+	return virt - PAGE_OFFSET;
+#endif
+}
 
 /* kmemlab_trace.ko */
 u32 kmemlab_next_run(void);
@@ -49,18 +107,29 @@ u32 kmemlab_next_run(void);
 int kmemlab_plan(struct kmemlab_plan *plan, u32 nr_structs);
 unsigned int kmemlab_block_order(const struct kmemlab_plan *plan, u32 block);
 void kmemlab_plan_log(const struct kmemlab_plan *plan);
+int kmemlab_mode_parse(const char *name);
+const char *kmemlab_mode_name(int mode);
 
-/* pages.c */
-int kmemlab_run_init(struct kmemlab_run *run, u32 nr_structs);
+/* run.c */
+int kmemlab_run_init(struct kmemlab_run *run, u32 nr_structs, int mode);
 int kmemlab_run_start(struct kmemlab_run *run);
 void kmemlab_run_finish(struct kmemlab_run *run);
 void kmemlab_run_release(struct kmemlab_run *run);
+void *kmemlab_run_virt(const struct kmemlab_run *run, u32 i);
+
+/* pages.c, kv.c */
+extern const struct kmemlab_ops kmemlab_pages_ops;
+extern const struct kmemlab_ops kmemlab_kmalloc_ops;
+extern const struct kmemlab_ops kmemlab_vmalloc_ops;
 
 /* walk.c */
 u64 kmemlab_walk(unsigned long addr, int *level);
 
 /* control.c */
-int kmemlab_control_init(void);
+int kmemlab_control_init(struct kmemlab_run *load_run);
 void kmemlab_control_exit(void);
+
+/* probe.c */
+int kmemlab_probe_init(struct dentry *dir, struct kmemlab_run *load_run);
 
 #endif /* _KMEMLAB_H */

@@ -30,6 +30,7 @@ EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_translate);
 EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_fill);
 EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_verify);
 EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_run_end);
+EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_probe);
 
 static atomic_t kmemlab_runs = ATOMIC_INIT(0);
 

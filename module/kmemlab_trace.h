@@ -263,6 +263,34 @@ TRACE_EVENT(kmemlab_run_end,
 		      __entry->fill_ns, __entry->verify_ns)
 );
 
+/*
+ * A kernel virtual address written to debugfs kmemlab/probe, walked and
+ * read: the lab's check.ko.  Not part of an experiment, so no run number.
+ */
+TRACE_EVENT(kmemlab_probe,
+	    TP_PROTO(unsigned long virt, u64 walk_phys, int level, int ret,
+		     u64 data),
+	    TP_ARGS(virt, walk_phys, level, ret, data),
+	    TP_STRUCT__entry(__field(unsigned long, virt) /* address probed */
+			     __field(u64, walk_phys)	/* software walk; 0 unmapped */
+			     __field(int, level)	/* enum kmemlab_level of leaf */
+			     __field(u8, ok)		/* 1: mapped and read */
+			     __field(int, ret)		/* 0, -EINVAL or -EFAULT */
+			     __field(u64, data)		/* first 8 bytes; 0 unless ok */
+	    ),
+	    TP_fast_assign(__entry->virt = virt;
+			   __entry->walk_phys = walk_phys;
+			   __entry->level = level;
+			   __entry->ok = ret == 0;
+			   __entry->ret = ret;
+			   __entry->data = data;
+	    ),
+	    TP_printk("virt=0x%lx walk_phys=0x%llx level=%s ok=%u ret=%d data=0x%llx",
+		      __entry->virt, __entry->walk_phys,
+		      show_kmemlab_level(__entry->level), __entry->ok,
+		      __entry->ret, __entry->data)
+);
+
 #endif /* _KMEMLAB_TRACE_H */
 
 /* This part must be outside the include guard. */

@@ -3,7 +3,8 @@
  * kmemlab.ko: the kernel-memory lab.  At load time it runs the lab's
  * experiment for nr_structs structs in a kernel thread (allocate and fill),
  * and checks and frees the memory at unload.  The control file
- * (debugfs kmemlab/run) runs more experiments without reloading.
+ * (debugfs kmemlab/run) runs more experiments without reloading; mode=
+ * chooses alloc_pages(), kmalloc() or vmalloc() for the load-time one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,12 +14,42 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sysfs.h>
 
 #include "kmemlab.h"
+#include "kmemlab_trace.h"
 
 static unsigned int nr_structs = 2000;
 module_param(nr_structs, uint, 0444);
 MODULE_PARM_DESC(nr_structs, "structs of 32 bytes to allocate at load time (default 2000)");
+
+static int mode = KMEMLAB_MODE_PAGES;
+
+/* An unknown mode fails insmod with -EINVAL and names the value. */
+static int mode_set(const char *val, const struct kernel_param *kp)
+{
+	int m = kmemlab_mode_parse(val);
+
+	if (m < 0) {
+		pr_err("mode=%s: unknown mode, use pages, kmalloc or vmalloc\n",
+		       val);
+		return -EINVAL;
+	}
+	*(int *)kp->arg = m;
+	return 0;
+}
+
+static int mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", kmemlab_mode_name(*(int *)kp->arg));
+}
+
+static const struct kernel_param_ops mode_ops = {
+	.set = mode_set,
+	.get = mode_get,
+};
+module_param_cb(mode, &mode_ops, &mode, 0444);
+MODULE_PARM_DESC(mode, "how the load-time experiment gets memory: pages (alloc_pages, default), kmalloc or vmalloc");
 
 static struct kmemlab_run load_run;
 static struct task_struct *load_thread;
@@ -51,7 +82,7 @@ static int start_load_run(void)
 {
 	int ret;
 
-	ret = kmemlab_run_init(&load_run, nr_structs);
+	ret = kmemlab_run_init(&load_run, nr_structs, mode);
 	if (ret)
 		return ret;
 
@@ -82,7 +113,7 @@ static int __init kmemlab_init(void)
 	if (ret)
 		return ret;
 
-	ret = kmemlab_control_init();
+	ret = kmemlab_control_init(&load_run);
 	if (ret)
 		goto finish;
 	return 0;
@@ -107,4 +138,4 @@ module_exit(kmemlab_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("kmemlab");
-MODULE_DESCRIPTION("Kernel memory lab: alloc_pages, address translation, tracepoints");
+MODULE_DESCRIPTION("Kernel memory lab: alloc_pages, kmalloc, vmalloc, page-table walk, tracepoints");

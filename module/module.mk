@@ -2,6 +2,8 @@
 #
 #   make module        module/kmemlab.ko and module/kmemlab_trace.ko
 #   make module-clean  remove what kbuild left in module/
+#   make module-arm64  cross-build for arm64 into build/arm64/ (Debian's
+#                      arm64 headers, fetched once into .cache/arm64)
 #   make lint          checkpatch.pl --strict on module/ and trace/ sources
 #
 # KDIR= selects the kernel build tree.  The default is the installed headers
@@ -68,9 +70,10 @@ LINT_USER := $(wildcard $(TOP)/trace/*.c $(TOP)/trace/*.h)
 # Kernel rules that cannot apply to user-space C: it has no u32 (stdint
 # types are the norm), no kstrto*() or strscpy(), no __printf() from
 # compiler_attributes.h; and a usage() that prints "usage:" is not a log
-# line that should name its function with __func__.
+# line that should name its function with __func__; and <inttypes.h>'s
+# PRIx64 family is how C prints fixed-width types, not CamelCase.
 CHECKPATCH_USER_IGNORE := PREFER_KERNEL_TYPES SSCANF_TO_KSTRTO CONSIDER_KSTRTO \
-	STRLCPY PREFER_DEFINED_ATTRIBUTE_MACRO EMBEDDED_FUNCTION_NAME
+	STRLCPY PREFER_DEFINED_ATTRIBUTE_MACRO EMBEDDED_FUNCTION_NAME CAMELCASE
 
 # Both sets are checked even when the first fails, so one run shows all.
 lint: $(CHECKPATCH)
@@ -84,4 +87,54 @@ lint: $(CHECKPATCH)
 		exit 1; fi
 	@echo "  LINT    checkpatch --strict: clean ($(words $(LINT_KERNEL) $(LINT_USER)) files)"
 
-.PHONY: module module-clean lint
+# arm64: Debian's linux-headers-<ver>-arm64:arm64 cannot be installed beside
+# the amd64 ones, but it only needs extracting: its scripts/ and tools/ links
+# point at ../../lib/linux-kbuild-<x.y>, which the installed (amd64, runs on
+# this host) linux-kbuild package provides once that link resolves, and its
+# Makefile includes the installed linux-headers-<ver>-common.  The sources
+# are copied to build/arm64 so the amd64 .ko files in module/ stay.
+ARM64_CROSS ?= aarch64-linux-gnu-
+ARM64_KVER ?= $(patsubst %-amd64,%-arm64,$(KMEMLAB_KVER))
+ARM64_CACHE := $(TOP)/.cache/arm64
+ARM64_KDIR := $(ARM64_CACHE)/usr/src/linux-headers-$(ARM64_KVER)
+ARM64_OUT := $(TOP)/build/arm64
+ARM64_SRC := $(filter-out %.mod.c,$(wildcard $(MODULE_DIR)/*.c)) \
+	$(wildcard $(MODULE_DIR)/*.h) $(MODULE_DIR)/Kbuild
+
+$(ARM64_KDIR)/Makefile:
+	$(Q)case "$(ARM64_KVER)" in *-arm64) ;; *) \
+		echo "module-arm64: cannot tell the arm64 kernel version from" \
+		     "'$(KMEMLAB_KVER)': pass ARM64_KVER=<ver>-arm64" >&2; \
+		exit 1;; esac
+	$(Q)if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
+		echo "module-arm64: apt knows no arm64 packages: as root run" \
+		     "dpkg --add-architecture arm64 && apt-get update" >&2; \
+		exit 1; fi
+	$(Q)rm -rf $(ARM64_CACHE) && mkdir -p $(ARM64_CACHE)/deb
+	$(Q)cd $(ARM64_CACHE)/deb && apt-get download -q=2 \
+		-o APT::Sandbox::User=$$(id -un) \
+		linux-headers-$(ARM64_KVER):arm64 || { \
+		echo "module-arm64: apt-get download linux-headers-$(ARM64_KVER):arm64" \
+		     "failed (apt-get update? network?)" >&2; exit 1; }
+	$(Q)dpkg -x $(ARM64_CACHE)/deb/*.deb $(ARM64_CACHE)
+	$(Q)kb=$$(readlink $(ARM64_KDIR)/scripts); kb=$${kb#../../lib/}; \
+	kb=$${kb%/scripts}; \
+	if [ ! -d "/usr/lib/$$kb" ]; then \
+		echo "module-arm64: /usr/lib/$$kb missing: apt-get install $$kb" >&2; \
+		rm -rf $(ARM64_CACHE); exit 1; fi; \
+	mkdir -p $(ARM64_CACHE)/usr/lib && \
+	ln -sfn /usr/lib/$$kb $(ARM64_CACHE)/usr/lib/$$kb
+	$(Q)touch $@
+
+module-arm64: $(ARM64_KDIR)/Makefile
+	$(Q)if ! command -v $(ARM64_CROSS)gcc >/dev/null; then \
+		echo "module-arm64: no $(ARM64_CROSS)gcc:" \
+		     "apt-get install gcc-aarch64-linux-gnu" >&2; \
+		exit 1; fi
+	@echo "  KBUILD  build/arm64/kmemlab.ko build/arm64/kmemlab_trace.ko ($(ARM64_KDIR))"
+	$(Q)mkdir -p $(ARM64_OUT) && cp -p $(ARM64_SRC) $(ARM64_OUT)/
+	$(Q)$(MAKE) --no-print-directory $(KBUILD_QUIET) -C $(ARM64_KDIR) \
+		M=$(ARM64_OUT) ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS) \
+		CONFIG_DEBUG_INFO_BTF_MODULES= modules
+
+.PHONY: module module-clean module-arm64 lint

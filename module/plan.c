@@ -10,8 +10,10 @@
 #include <linux/log2.h>
 #include <linux/math.h>
 #include <linux/mm.h>
+#include <linux/string.h>
 
 #include "kmemlab.h"
+#include "kmemlab_trace.h"
 
 /*
  * The lab's my_get_order(): log2 of the next power of two >= nr_pages,
@@ -79,4 +81,25 @@ void kmemlab_plan_log(const struct kmemlab_plan *plan)
 	pr_info("nr_pages=%u order=%u nr_blocks=%u nr_alloc_pages=%u\n",
 		plan->nr_pages, plan->order, plan->nr_blocks,
 		plan->nr_alloc_pages);
+}
+
+static const char * const mode_names[] = {
+	[KMEMLAB_MODE_PAGES] = "pages",
+	[KMEMLAB_MODE_KMALLOC] = "kmalloc",
+	[KMEMLAB_MODE_VMALLOC] = "vmalloc",
+};
+
+/* Return: the enum kmemlab_mode called name (a trailing newline is fine), or -EINVAL. */
+int kmemlab_mode_parse(const char *name)
+{
+	int mode = sysfs_match_string(mode_names, name);
+
+	return mode < 0 ? -EINVAL : mode;
+}
+
+const char *kmemlab_mode_name(int mode)
+{
+	if (mode < 0 || mode >= ARRAY_SIZE(mode_names))
+		return "?";
+	return mode_names[mode];
 }

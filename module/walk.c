@@ -15,6 +15,24 @@
 #include "kmemlab.h"
 #include "kmemlab_trace.h"
 
+/*
+ * init_mm is not exported to modules.  On x86 the kernel half of every page
+ * table is init_mm's, so the current task's active_mm serves.  arm64 keeps
+ * the kernel's tables apart, in TTBR1 (swapper_pg_dir): a user mm's pgd has
+ * no kernel entries, so start from the register (48-bit PA layout: ASID
+ * above, CnP in bit 0).
+ */
+static pgd_t *kernel_pgd(unsigned long addr)
+{
+#ifdef CONFIG_ARM64
+	u64 ttbr1 = read_sysreg(ttbr1_el1) & ~(TTBR_ASID_MASK | TTBR_CNP_BIT);
+
+	return (pgd_t *)__va(ttbr1) + pgd_index(addr);
+#else
+	return pgd_offset(current->active_mm, addr);
+#endif
+}
+
 /* Physical address of addr inside a leaf entry covering ~mask + 1 bytes. */
 static u64 leaf_phys(unsigned long pfn, unsigned long mask, unsigned long addr)
 {
@@ -49,9 +67,7 @@ static u64 walk_pmd(pud_t *pudp, pud_t pud, unsigned long addr, int *level)
  * @level: set to the enum kmemlab_level of the leaf, KMEMLAB_LEVEL_NONE if
  *	none was found
  *
- * init_mm is not exported to modules, so the walk starts from the current
- * task's active_mm: the kernel half of every page table is shared with
- * init_mm, which makes it the same walk for a kernel address.  Entries are
+ * The walk starts from the kernel's top-level table (kernel_pgd()).  Entries are
  * read once each (READ_ONCE), the way lockless walkers such as GUP-fast do,
  * because the kernel may split a direct-map leaf while we look.
  *
@@ -65,7 +81,7 @@ u64 kmemlab_walk(unsigned long addr, int *level)
 
 	*level = KMEMLAB_LEVEL_NONE;
 
-	pgdp = pgd_offset(current->active_mm, addr);
+	pgdp = kernel_pgd(addr);
 	pgd = READ_ONCE(*pgdp);
 	if (pgd_none(pgd) || pgd_bad(pgd))
 		return 0;

@@ -1,18 +1,29 @@
 #!/bin/sh
 # Install the Debian packages kmemlab needs, only those missing.
-# Usage: scripts/deps.sh [group...]   groups: build vm lint test (default: all)
+# Usage: scripts/deps.sh [group...]
+#   groups: build vm lint test arm64 (default: all)
 set -eu
 
 pkgs_build="make gcc pkg-config libtracecmd-dev libtracefs-dev libtraceevent-dev libjson-c-dev linux-headers-amd64"
 pkgs_vm="qemu-system-x86 linux-image-amd64 busybox-static trace-cmd cpio"
 pkgs_lint="linux-source-6.1 xz-utils perl"
 pkgs_test="libcmocka-dev python3 librsvg2-bin"
+# arm64 also needs apt to know arm64 packages: make module-arm64 downloads
+# Debian's arm64 headers (they cannot be installed beside the amd64 ones).
+pkgs_arm64="gcc-aarch64-linux-gnu"
 
-groups=${*:-build vm lint test}
+groups=${*:-build vm lint test arm64}
 want=""
 for g in $groups; do
 	eval "want=\"\$want \$pkgs_$g\""
 done
+
+need_arm64_arch=""
+case " $groups " in
+*" arm64 "*)
+	dpkg --print-foreign-architectures | grep -qx arm64 || need_arm64_arch=1
+	;;
+esac
 
 missing=""
 for p in $want; do
@@ -20,13 +31,17 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && [ -z "$need_arm64_arch" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "kmemlab: missing Debian packages:$missing" >&2
-	echo "kmemlab: run as root, or: sudo apt-get install$missing" >&2
+	[ -n "$missing" ] && echo "kmemlab: missing Debian packages:$missing" >&2
+	[ -n "$need_arm64_arch" ] &&
+		echo "kmemlab: apt knows no arm64 packages: sudo dpkg --add-architecture arm64" >&2
+	echo "kmemlab: run as root, or: sudo apt-get update && sudo apt-get install$missing" >&2
 	exit 1
 fi
+[ -n "$need_arm64_arch" ] && dpkg --add-architecture arm64
+[ -z "$missing" ] && { apt-get update -qq >/dev/null; exit 0; }
 echo "kmemlab: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
