@@ -7,6 +7,7 @@
 #   make bench      analyzer speed and memory, side by side
 #   make lint       checkpatch.pl --strict on module/ and trace/
 #   make vm         build the lab VM's initramfs (cached in build/vm)
+#   make kernelshark open out/trace.dat in KernelShark with kmemlab's plugin
 #
 # Quiet by default; V=1 shows full commands.
 
@@ -25,11 +26,12 @@ include module/module.mk
 include trace/build.mk
 include vm/vm.mk
 include tests/tests.mk
+include kernelshark/kernelshark.mk
 
 deps:
 	$(Q)scripts/deps.sh
 
-clean: module-clean trace-clean vm-clean
+clean: module-clean trace-clean vm-clean kernelshark-clean
 	$(Q)rm -rf $(OUT)
 
 .PHONY: all deps clean

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages kmemlab needs, only those missing.
 # Usage: scripts/deps.sh [group...]
-#   groups: build vm lint test arm64 (default: all)
+#   groups: build vm lint test arm64 gui (default: all)
 set -eu
 
 pkgs_build="make gcc pkg-config libtracecmd-dev libtracefs-dev libtraceevent-dev libjson-c-dev linux-headers-amd64"
@@ -11,8 +11,9 @@ pkgs_test="libcmocka-dev python3 librsvg2-bin"
 # arm64 also needs apt to know arm64 packages: make module-arm64 downloads
 # Debian's arm64 headers (they cannot be installed beside the amd64 ones).
 pkgs_arm64="gcc-aarch64-linux-gnu"
+pkgs_gui="kernelshark libkshark-dev libjson-c-dev xvfb xdotool imagemagick"
 
-groups=${*:-build vm lint test arm64}
+groups=${*:-build vm lint test arm64 gui}
 want=""
 for g in $groups; do
 	eval "want=\"\$want \$pkgs_$g\""
