@@ -27,6 +27,9 @@ struct analyze_cmd {
 
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_layout(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_live(int argc, char **argv);
 
 /* Print "analyze: CMD: usage ..." for cmd from the table. */
 int analyze_usage(const char *cmd, FILE *out);

@@ -2,7 +2,8 @@
 #
 #   make analyze        ./analyze (objects under build/trace/)
 #   make analyze-asan   build/asan/analyze, ASan + UBSan, for the tests
-#   make unit           cmocka unit tests of the model, plain and ASan+UBSan
+#   make unit           cmocka unit tests of the model, plain and ASan+UBSan,
+#                       and tests/unit/cli.sh on $(KMEMLAB_TRACE) if it exists
 #   make trace-clean
 #
 # Included from the top-level Makefile (Q, TOP).  Every library through
@@ -16,7 +17,10 @@ TRACE_UNIT	:= build/unit
 
 TRACE_PKG_CFLAGS = $(shell pkg-config --cflags $(TRACE_PKGS))
 TRACE_PKG_LIBS	 = $(shell pkg-config --libs $(TRACE_PKGS))
-TRACE_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -MMD -MP
+TRACE_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE= -MMD -MP
+# A real recording for tests/unit/cli.sh (damaged copies go to build/unit).
+KMEMLAB_TRACE	?= $(OUT)/trace.dat
+
 TRACE_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 
@@ -74,6 +78,19 @@ unit: $(UNIT_BINS) $(UNIT_ASAN_BINS) analyze-asan
 		echo "  UNIT    $$t: $$p passed, $$f failed"; \
 		pass=$$((pass + p)); fail=$$((fail + f)); \
 	done; \
+	if [ -f "$(KMEMLAB_TRACE)" ]; then \
+		out=$$(V=$(V) sh tests/unit/cli.sh $(TRACE_ASAN)/analyze \
+			"$(KMEMLAB_TRACE)" $(TRACE_UNIT)/cli); \
+		printf '%s\n' "$$out" | grep -v '^cli:'; \
+		line=$$(printf '%s\n' "$$out" | tail -n 1); \
+		echo "  UNIT    tests/unit/cli.sh $(KMEMLAB_TRACE): $${line#cli: }"; \
+		p=$$(echo "$$line" | sed -n 's/^cli: \([0-9]*\) passed.*/\1/p'); \
+		f=$$(echo "$$line" | sed -n 's/.* \([0-9]*\) failed$$/\1/p'); \
+		pass=$$((pass + $${p:-0})); fail=$$((fail + $${f:-1})); \
+	else \
+		echo "  UNIT    tests/unit/cli.sh: skipped, no recording" \
+		     "(make demo, or KMEMLAB_TRACE=FILE)"; \
+	fi; \
 	echo "unit: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 trace-pkgs:

@@ -37,6 +37,9 @@ static void check_plan(struct verdict *v, const struct model_run *r)
 	if (r->structs_per_page != spp || r->nr_pages != pages)
 		violation(v, "run %u: plan says %u structs/page, %u pages; formula: %u, %"
 			  PRIu64, r->id, r->structs_per_page, r->nr_pages, spp, pages);
+	if (r->nr_alloc_pages < r->nr_pages)
+		violation(v, "run %u: %u pages allocated for %u needed", r->id,
+			  r->nr_alloc_pages, r->nr_pages);
 	if (r->nr_blocks == 1 && (r->order != model_order_for_pages(pages) ||
 				  r->nr_alloc_pages != 1u << r->order))
 		violation(v, "run %u: order %u (%u pages) for %" PRIu64
@@ -65,7 +68,7 @@ static void check_block(struct verdict *v, const struct model_run *r,
 	else if (b->free_mismatch)
 		violation(v, "run %u block %u: freed with another order, run or block",
 			  r->id, b->index);
-	if (has_kmem && !b->kernel_alloc_seen)
+	if (has_kmem && !b->kernel_alloc_seen && model_run_expects_page_alloc(r))
 		violation(v, "run %u block %u: no kmem:mm_page_alloc of pfn 0x%" PRIx64 " order %u",
 			  r->id, b->index, b->pfn, b->order);
 }

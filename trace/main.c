@@ -24,6 +24,12 @@ static const struct analyze_cmd commands[] = {
 	  "what each run allocated, where it sits, how it checked out" },
 	{ "check", cmd_check, "FILE",
 	  "exit 0 when every invariant holds, 1 listing violations" },
+	{ "layout", cmd_layout, "FILE [-o SVG] [--run N]",
+	  "draw where every block sits in physical memory, as SVG" },
+	{ "record", cmd_record, "-o FILE [-s S] [-b KB] [-- CMD]",
+	  "trace-cmd record of every event a report needs" },
+	{ "live", cmd_live, "[--json] [-s S] [-- CMD]",
+	  "record CMD (or until Ctrl-C) through tracefs, then report" },
 	{ "help", cmd_help, "[COMMAND]", "show this help, or a command's" },
 };
 

@@ -217,3 +217,15 @@ bool model_block_aligned(const struct model_block *b)
 {
 	return !b->failed && !(b->pfn & ((1ULL << b->order) - 1));
 }
+
+/* KMALLOC_MAX_CACHE_SIZE with SLUB and 4 KiB pages: two pages. */
+#define KMALLOC_SLAB_PAGES 2
+
+bool model_run_expects_page_alloc(const struct model_run *r)
+{
+	if (r->mode == MODEL_MODE_KMALLOC)
+		return r->nr_pages > KMALLOC_SLAB_PAGES;
+	if (r->mode == MODEL_MODE_VMALLOC)
+		return r->nr_pages <= 1;
+	return true;
+}

@@ -159,25 +159,36 @@ int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
 static int blocks_reserve(struct model_run *r, uint32_t block)
 {
 	uint32_t n = block + 1;
+	uint32_t cap = r->block_cap;
 	struct model_block *p;
 
 	if (n <= r->nr_block_slots)
 		return 0;
-	p = realloc(r->blocks, n * sizeof(*p));
-	if (!p)
-		return -1;
-	memset(p + r->nr_block_slots, 0,
-	       (n - r->nr_block_slots) * sizeof(*p));
-	r->blocks = p;
+	if (n > cap) {
+		cap = cap * 2 > n ? cap * 2 : n;
+		p = realloc(r->blocks, (size_t)cap * sizeof(*p));
+		if (!p)
+			return -1;
+		r->blocks = p;
+		r->block_cap = cap;
+	}
+	memset(r->blocks + r->nr_block_slots, 0,
+	       (size_t)(n - r->nr_block_slots) * sizeof(*r->blocks));
 	r->nr_block_slots = n;
 	return 0;
 }
 
+/* Blocks normally come in order: then the previous block gives the answer. */
 static uint32_t first_page_of(const struct model_run *r, uint32_t block)
 {
+	const struct model_block *prev = block ? &r->blocks[block - 1] : NULL;
 	uint32_t i, first = 0;
 
-	for (i = 0; i < block && i < r->nr_block_slots; i++)
+	if (!prev)
+		return 0;
+	if (prev->allocated && !prev->failed)
+		return prev->first_page + (1u << prev->order);
+	for (i = 0; i < block; i++)
 		if (r->blocks[i].allocated && !r->blocks[i].failed)
 			first += 1u << r->blocks[i].order;
 	return first;
@@ -315,18 +326,25 @@ int model_handle_free(struct model *m, uint64_t ts, int cpu,
 	return 0;
 }
 
-/* The live block holding page @index of run @r, or NULL. */
+static bool block_holds(const struct model_block *b, uint32_t index)
+{
+	return b->allocated && !b->failed && index >= b->first_page &&
+	       index - b->first_page < (1u << b->order);
+}
+
+/*
+ * The block holding page @index of run @r, or NULL.  vmalloc runs have a
+ * block per page, so look where the page would be first, then search.
+ */
 static struct model_block *page_block(struct model_run *r, uint32_t index)
 {
 	uint32_t i;
 
-	for (i = 0; i < r->nr_block_slots; i++) {
-		struct model_block *b = &r->blocks[i];
-
-		if (b->allocated && !b->failed && index >= b->first_page &&
-		    index - b->first_page < (1u << b->order))
-			return b;
-	}
+	if (index < r->nr_block_slots && block_holds(&r->blocks[index], index))
+		return &r->blocks[index];
+	for (i = 0; i < r->nr_block_slots; i++)
+		if (block_holds(&r->blocks[i], index))
+			return &r->blocks[i];
 	return NULL;
 }
 

@@ -22,7 +22,7 @@
 #define MODEL_MAX_ORDER		10	/* MAX_ORDER - 1 on 6.1 kernels */
 #define MODEL_NR_ORDERS		(MODEL_MAX_ORDER + 1)
 #define MODEL_NR_MIGRATETYPES	6	/* Unmovable .. Isolate; more is "other" */
-#define MODEL_MAX_BLOCKS	4096	/* per run; more is bad input */
+#define MODEL_MAX_BLOCKS	262144	/* per run, 1 GiB of vmalloc: one a page */
 #define MODEL_PFN_NONE		UINT64_MAX	/* failed allocation (-1UL) */
 
 enum model_mode {
@@ -170,7 +170,8 @@ struct model_run {
 	uint64_t verify_ns;
 
 	struct model_block *blocks;	/* indexed by block number */
-	uint32_t nr_block_slots;
+	uint32_t nr_block_slots;	/* blocks[0 .. nr_block_slots - 1] */
+	uint32_t block_cap;		/* allocated entries (internal) */
 
 	/* totals over the run's pages (blocks keep their own share) */
 	uint64_t pages_translated;
@@ -249,5 +250,11 @@ uint32_t model_order_for_pages(uint64_t pages);	/* ceil(log2(pages)) */
 uint64_t model_run_waste_pages(const struct model_run *r);
 uint64_t model_block_lifetime_ns(const struct model_block *b);
 bool model_block_aligned(const struct model_block *b);
+/*
+ * Whether the kernel emits a kmem:mm_page_alloc for this run's blocks
+ * (docs/events.md): not for kmalloc served by a slab cache (up to 2 pages),
+ * nor for vmalloc of more than one page (the bulk allocator is silent).
+ */
+bool model_run_expects_page_alloc(const struct model_run *r);
 
 #endif /* _KMEMLAB_MODEL_H */

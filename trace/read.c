@@ -463,6 +463,7 @@ out:
  * still shows where a crash happens.
  */
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
 #define GUARD_SIGNALS 0
 #else
 #define GUARD_SIGNALS 1
@@ -492,6 +493,39 @@ static void guard(struct sigaction *old, bool on)
 		sigaction(guarded_signals[i], on ? &sa : &old[i], on ? &old[i] : NULL);
 }
 
+/*
+ * libtracecmd writes to stderr on damaged files even at TEP_LOG_NONE
+ * ("mmap: Unknown error -22"); our one-line error is the whole story, so
+ * its stderr goes to /dev/null while it runs.  Sanitizer reports keep the
+ * real stderr.
+ */
+static int quiet_stderr(void)
+{
+	int saved = dup(STDERR_FILENO);
+	int null = open("/dev/null", O_WRONLY);
+
+	if (saved >= 0 && null >= 0) {
+#if defined(__SANITIZE_ADDRESS__)
+		__sanitizer_set_report_fd((void *)(long)saved);
+#endif
+		dup2(null, STDERR_FILENO);
+	}
+	if (null >= 0)
+		close(null);
+	return saved;
+}
+
+static void restore_stderr(int saved)
+{
+	if (saved < 0)
+		return;
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+#if defined(__SANITIZE_ADDRESS__)
+	__sanitizer_set_report_fd((void *)(long)STDERR_FILENO);
+#endif
+}
+
 static int open_and_load(const char *path, struct model *m,
 			 struct read_stats *st, char *err, size_t len)
 {
@@ -514,14 +548,17 @@ int read_file_load(const char *path, struct model *m, struct read_stats *st,
 		   char *err, size_t len)
 {
 	struct sigaction old[NR_GUARDED];
-	int ret;
+	static int saved_stderr;	/* static: survives siglongjmp */
+	int ret, saved;
 
 	if (precheck(path, err, len))
 		return -1;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
+	saved_stderr = quiet_stderr();
 	if (sigsetjmp(crash_env, 1)) {
 		guard(old, false);
+		restore_stderr(saved_stderr);
 		set_err(err, len, "corrupted recording (the trace reader crashed on it)");
 		errno = ENOTRECOVERABLE;
 		return -1;
@@ -529,5 +566,8 @@ int read_file_load(const char *path, struct model *m, struct read_stats *st,
 	guard(old, true);
 	ret = open_and_load(path, m, st, err, len);
 	guard(old, false);
+	saved = errno;
+	restore_stderr(saved_stderr);
+	errno = saved;
 	return ret;
 }

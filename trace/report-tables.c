@@ -204,10 +204,11 @@ int report_kmem_tables(const struct model *m, FILE *out)
 struct totals {
 	uint64_t runs, complete, blocks, failed, leaked, pages, waste;
 	uint64_t xlate, xlate_bad, values, value_bad, unverified;
-	uint64_t matched, contiguous_bad, unaligned;
+	uint64_t matched, expected, contiguous_bad, unaligned;
 };
 
-static void add_block(struct totals *t, const struct model_block *b)
+static void add_block(struct totals *t, const struct model_run *r,
+		      const struct model_block *b)
 {
 	if (!b->allocated)
 		return;
@@ -218,6 +219,7 @@ static void add_block(struct totals *t, const struct model_block *b)
 	}
 	t->leaked += !b->freed;
 	t->matched += b->kernel_alloc_seen;
+	t->expected += model_run_expects_page_alloc(r);
 	t->contiguous_bad += b->discontiguous != 0;
 	t->unaligned += !model_block_aligned(b);
 }
@@ -236,7 +238,7 @@ static void add_run(struct totals *t, const struct model_run *r)
 	t->value_bad += r->value_mismatches;
 	t->unverified += r->unverified;
 	for (i = 0; i < r->nr_block_slots; i++)
-		add_block(t, &r->blocks[i]);
+		add_block(t, r, &r->blocks[i]);
 }
 
 void report_summary(const struct model *m, const struct read_stats *st,
@@ -262,9 +264,9 @@ void report_summary(const struct model *m, const struct read_stats *st,
 		" mismatched; %" PRIu64 " filled pages never verified\n",
 		t.values, t.value_bad, t.unverified);
 	if (s->has_kmem)
-		fprintf(out, "  kernel view     %" PRIu64 " of %" PRIu64
-			" blocks matched by kmem:mm_page_alloc\n",
-			t.matched, t.blocks - t.failed);
+		fprintf(out, "  kernel view     %" PRIu64 " blocks matched by kmem:mm_page_alloc (%"
+			PRIu64 " expected, %" PRIu64 " allocated)\n",
+			t.matched, t.expected, t.blocks - t.failed);
 	else
 		fputs("  kernel view     not recorded\n", out);
 	fprintf(out, "  recording       %" PRIu64 " records, %" PRIu64

@@ -13,6 +13,7 @@
 #include "analyze.h"
 #include "model.h"
 #include "report.h"
+#include "table.h"
 
 bool report_filter_match(const struct report_filter *f,
 			 const struct model_run *r)
@@ -95,7 +96,8 @@ static const char *yes_no(bool v)
 	return v ? "yes" : "NO";
 }
 
-static void print_kernel_view(const struct model_block *b, bool has_kmem,
+static void print_kernel_view(const struct model_run *r,
+			      const struct model_block *b, bool has_kmem,
 			      FILE *out)
 {
 	fputs("    kernel   ", out);
@@ -107,6 +109,10 @@ static void print_kernel_view(const struct model_block *b, bool has_kmem,
 		fprintf(out, "mm_page_alloc order %u migratetype %s gfp_flags 0x%" PRIx64,
 			b->order, model_migratetype_name(b->kernel_migratetype),
 			b->kernel_gfp_flags);
+	else if (!model_run_expects_page_alloc(r))
+		fprintf(out, "no mm_page_alloc (none expected: %s)",
+			r->mode == MODEL_MODE_KMALLOC ? "a slab cache serves it" :
+			"vmalloc's bulk allocator");
 	else
 		fputs("NO matching mm_page_alloc", out);
 	fprintf(out, "; %s\n", b->kernel_free_seen ?
@@ -159,12 +165,94 @@ static void print_block(const struct model_run *r, const struct model_block *b,
 		b->translated, b->translate_mismatches, b->values_filled,
 		b->values_checked, b->value_mismatches);
 	print_block_state(b, out);
-	print_kernel_view(b, has_kmem, out);
+	print_kernel_view(r, b, has_kmem, out);
 }
+
+static bool block_troubled(const struct model_block *b)
+{
+	return b->failed || !b->freed || b->free_mismatch || b->discontiguous ||
+	       b->translate_mismatches || b->value_mismatches || b->unverified ||
+	       !model_block_aligned(b);
+}
+
+/* Blocks that continue the previous one in physical memory share a line. */
+static bool block_continues(const struct model_block *prev,
+			    const struct model_block *b)
+{
+	return prev->allocated && !prev->failed && b->allocated && !b->failed &&
+	       b->pfn == prev->pfn + (1ULL << prev->order);
+}
+
+static int range_row(struct table *t, const struct model_run *r,
+		     uint32_t first, uint32_t last)
+{
+	const struct model_block *a = &r->blocks[first], *z = &r->blocks[last];
+	uint64_t end = z->pfn + (1ULL << z->order) - 1;
+	uint32_t i, kernel = 0;
+
+	for (i = first; i <= last; i++)
+		kernel += r->blocks[i].kernel_alloc_seen;
+	return table_cell(t, "%u-%u", first, last) ||
+	       table_cell(t, "0x%" PRIx64 "-0x%" PRIx64, a->pfn, end) ||
+	       table_cell(t, "%" PRIu64, end - a->pfn + 1) ||
+	       table_cell(t, "0x%" PRIx64 "-0x%" PRIx64, a->phys,
+			  (end + 1) * r->page_size - 1) ||
+	       table_cell(t, "%u", kernel);
+}
+
+static int print_ranges(const struct model_run *r, FILE *out)
+{
+	static const char *const heads[] = {
+		"<blocks", "<pfn range", "pages", "<phys range", "mm_page_alloc",
+	};
+	struct table *t = table_new(5, heads);
+	uint32_t i, start = 0;
+	int ret = 0;
+
+	if (!t)
+		return -1;
+	for (i = 1; i <= r->nr_block_slots && !ret; i++) {
+		if (i < r->nr_block_slots &&
+		    block_continues(&r->blocks[i - 1], &r->blocks[i]))
+			continue;
+		if (r->blocks[start].allocated && !r->blocks[start].failed)
+			ret = range_row(t, r, start, i - 1);
+		start = i;
+	}
+	if (!ret)
+		table_print(t, out, "    ");
+	table_free(t);
+	return ret;
+}
+
+#define MAX_TROUBLED 16
+
+/* Runs with many blocks (vmalloc: one a page): ranges, then the odd ones. */
+static void print_block_ranges(const struct model_run *r, bool has_kmem,
+			       FILE *out)
+{
+	uint32_t i, troubled = 0;
+
+	fprintf(out, "  %u blocks; physically consecutive ones share a line:\n",
+		r->nr_block_slots);
+	print_ranges(r, out);
+	for (i = 0; i < r->nr_block_slots; i++) {
+		if (!r->blocks[i].allocated || !block_troubled(&r->blocks[i]))
+			continue;
+		if (troubled++ < MAX_TROUBLED)
+			print_block(r, &r->blocks[i], has_kmem, out);
+	}
+	if (troubled > MAX_TROUBLED)
+		fprintf(out, "  ... and %u more blocks with problems\n",
+			troubled - MAX_TROUBLED);
+}
+
+#define MAX_DETAILED_BLOCKS 8
 
 void report_run_detail(const struct model *m, const struct model_run *r,
 		       FILE *out)
 {
+	bool has_kmem = model_sys_get(m)->has_kmem;
 	uint32_t i;
 
 	fprintf(out, "RUN %u  mode %s  ret %d  [%s]\n", r->id,
@@ -172,8 +260,11 @@ void report_run_detail(const struct model *m, const struct model_run *r,
 	if (r->begun)
 		print_plan(r, out);
 	print_checks(r, out);
-	for (i = 0; i < r->nr_block_slots; i++)
-		print_block(r, &r->blocks[i], model_sys_get(m)->has_kmem, out);
+	if (r->nr_block_slots > MAX_DETAILED_BLOCKS)
+		print_block_ranges(r, has_kmem, out);
+	else
+		for (i = 0; i < r->nr_block_slots; i++)
+			print_block(r, &r->blocks[i], has_kmem, out);
 	fputc('\n', out);
 }
 

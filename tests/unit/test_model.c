@@ -411,6 +411,60 @@ static void test_random_events(void **state)
 	model_free(m);
 }
 
+/* vmalloc: a block per page, order 0, pages anywhere in physical memory. */
+static void test_vmalloc_scattered(void **state)
+{
+	static const uint64_t pfns[] = { 0x44995, 0x449a3, 0x44a30, 0x44a2f, 0x44991 };
+	struct kmemlab_run_begin_ev ev = {
+		.run = 5, .mode = MODEL_MODE_VMALLOC, .nr_structs = 600,
+		.struct_size = 32, .structs_per_page = SPP, .nr_pages = 5,
+		.order = 0, .nr_blocks = 5, .nr_alloc_pages = 5, .page_size = PAGE,
+	};
+	struct sim s = sim_new();
+	const struct model_run *r;
+	uint32_t i;
+
+	(void)state;
+	s.kmem = false;
+	assert_int_equal(model_handle_run_begin(s.m, tick(&s), 0, &ev), 0);
+	for (i = 0; i < 5; i++) {
+		struct kmemlab_block_ev b = { .run = 5, .block = i, .pfn = pfns[i],
+					      .phys = pfns[i] * PAGE };
+
+		assert_int_equal(model_handle_alloc(s.m, tick(&s), 0, &b), 0);
+	}
+	for (i = 0; i < 5; i++)
+		page(&s, 5, i, pfns[i]);
+	for (i = 0; i < 5; i++)
+		verify(&s, 5, i, pfns[i]);
+	model_finish(s.m);
+	r = model_run_get(s.m, 0);
+	assert_int_equal(r->stray_pages, 0);
+	assert_int_equal(r->discontiguous, 0);
+	assert_int_equal(r->blocks[3].first_page, 3);
+	assert_int_equal(r->blocks[3].filled, 1);
+	assert_int_equal(r->unverified, 0);
+	assert_false(model_run_expects_page_alloc(r));
+	model_free(s.m);
+}
+
+static void test_expects_page_alloc(void **state)
+{
+	struct model_run r = { .mode = MODEL_MODE_KMALLOC, .nr_pages = 2 };
+
+	(void)state;
+	assert_false(model_run_expects_page_alloc(&r));	/* kmalloc-8k slab */
+	r.nr_pages = 3;
+	assert_true(model_run_expects_page_alloc(&r));	/* kmalloc_large */
+	r.mode = MODEL_MODE_VMALLOC;
+	assert_false(model_run_expects_page_alloc(&r));	/* bulk allocator */
+	r.nr_pages = 1;
+	assert_true(model_run_expects_page_alloc(&r));
+	r.mode = MODEL_MODE_PAGES;
+	r.nr_pages = 1000;
+	assert_true(model_run_expects_page_alloc(&r));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +480,8 @@ int main(void)
 		cmocka_unit_test(test_run_reuse),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_random_events),
+		cmocka_unit_test(test_vmalloc_scattered),
+		cmocka_unit_test(test_expects_page_alloc),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

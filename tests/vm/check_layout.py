@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Judge `analyze layout` on real recordings.
+
+Usage: check_layout.py ANALYZE RECORDING.dat...
+
+For each recording: draw it, render the SVG with rsvg-convert (so it is
+valid enough for a real renderer), then compare the picture's blocks with
+the kmemlab_alloc events `trace-cmd report -R` shows (tests/vm/tracedat.py):
+one <rect class="block"> per successful allocation, each carrying the
+event's run, block, order and pfn, its <title> naming the same pfn range,
+placed at its pfn's offset inside the row of its 1024-page chunk.  Then the
+bad-input cases: exit 2 with one line naming the file.
+"""
+
+import collections
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tracedat  # noqa: E402
+
+NS = "{http://www.w3.org/2000/svg}"
+ROW_PAGES = 1024
+PFN_NONE = 2**64 - 1
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    print(("ok   " if ok else "FAIL ") + what)
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+    return ok
+
+
+def expected_blocks(path):
+    """(run, block, order, pfn) of every successful kmemlab_alloc."""
+    want = collections.Counter()
+    for name, f in tracedat.events(path):
+        if name != "kmemlab_alloc":
+            continue
+        pfn = f["pfn"] % 2**64 if isinstance(f["pfn"], int) else PFN_NONE
+        if f.get("ret", 0) == 0 and pfn != PFN_NONE:
+            want[(f["run"], f["block"], f["order"], pfn)] += 1
+    return want
+
+
+def row_of(rows, x, y):
+    for r in rows:
+        rx, ry = float(r.get("x")), float(r.get("y"))
+        if rx <= x < rx + float(r.get("width")) and ry <= y < ry + float(r.get("height")):
+            return r
+    return None
+
+
+def judge_placement(path, blocks, rows):
+    bad = []
+    for b in blocks:
+        pfn, pages = int(b.get("data-pfn"), 16), int(b.get("data-pages"))
+        x, y = float(b.get("x")), float(b.get("y"))
+        row = row_of(rows, x, y)
+        title = row.findtext(NS + "title") if row is not None else ""
+        chunk = pfn // ROW_PAGES * ROW_PAGES
+        if not title.startswith("pfn 0x%x-0x%x:" % (chunk, chunk + ROW_PAGES - 1)):
+            bad.append("pfn 0x%x not in its chunk's row" % pfn)
+        elif pages >= 2 and abs(x - float(row.get("x")) - pfn % ROW_PAGES) > 0.01:
+            bad.append("pfn 0x%x drawn at offset %.1f" % (pfn, x - float(row.get("x"))))
+    check(not bad, "%s: every block sits at its pfn's offset in its chunk's row%s"
+          % (path, ": " + "; ".join(bad[:3]) if bad else ""))
+
+
+def judge_labels(path, root, blocks):
+    by_key = {(b.get("data-run"), b.get("data-block")): b for b in blocks}
+    bad = []
+    for t in root.iter(NS + "text"):
+        if t.get("class") != "label":
+            continue
+        b = by_key.get((t.get("data-run"), t.get("data-block")))
+        text = t.text or ""
+        if b is None or not (text == b.get("data-run") or
+                             text.startswith("r%s o%s" % (b.get("data-run"), b.get("data-order"))) or
+                             text.startswith("run %s order %s" % (b.get("data-run"), b.get("data-order")))):
+            bad.append(text)
+        elif "pfn" in text:
+            pfn, pages = int(b.get("data-pfn"), 16), int(b.get("data-pages"))
+            if not text.endswith("pfn 0x%x-0x%x" % (pfn, pfn + pages - 1)):
+                bad.append(text)
+    check(not bad, "%s: every label names its block's run, order and pfns%s"
+          % (path, ": " + "; ".join(bad[:3]) if bad else ""))
+
+
+def judge(analyze, path, tmp):
+    svg = os.path.join(tmp, os.path.basename(path) + ".svg")
+    want = expected_blocks(path)
+    r = subprocess.run([analyze, "layout", path, "-o", svg], capture_output=True, text=True)
+    if not want:
+        check(r.returncode == 2 and r.stderr.count("\n") == 1 and path in r.stderr
+              and not os.path.exists(svg),
+              "%s: no blocks: exit 2, one line naming the file, no SVG (%d: %s)"
+              % (path, r.returncode, r.stderr.strip()))
+        return
+    if not check(r.returncode == 0 and not r.stderr, "%s: analyze layout exits 0 quietly (%d %s)"
+                 % (path, r.returncode, r.stderr.strip())):
+        return
+    r = subprocess.run(["rsvg-convert", "-o", svg + ".png", svg], capture_output=True, text=True)
+    check(r.returncode == 0 and os.path.getsize(svg + ".png") > 0,
+          "%s: rsvg-convert renders the SVG %s" % (path, r.stderr.strip()))
+    root = ET.parse(svg).getroot()
+    rects = list(root.iter(NS + "rect"))
+    blocks = [e for e in rects if e.get("class") == "block"]
+    rows = [e for e in rects if e.get("class") == "row"]
+    got = collections.Counter((int(b.get("data-run")), int(b.get("data-block")),
+                               int(b.get("data-order")), int(b.get("data-pfn"), 16))
+                              for b in blocks)
+    check(got == want, "%s: one block shape per kmemlab_alloc: %d drawn, %d recorded%s"
+          % (path, sum(got.values()), sum(want.values()),
+             "" if got == want else "; missing %s, extra %s"
+             % (list((want - got).keys())[:3], list((got - want).keys())[:3])))
+    bad = [b for b in blocks if int(b.get("data-pages")) != 2 ** int(b.get("data-order")) or
+           "pfn 0x%x-0x%x" % (int(b.get("data-pfn"), 16), int(b.get("data-pfn"), 16) +
+                              int(b.get("data-pages")) - 1) not in (b.findtext(NS + "title") or "")]
+    check(not bad, "%s: each block's pages are 2^order and its title names its pfn range" % path)
+    judge_placement(path, blocks, rows)
+    judge_labels(path, root, blocks)
+
+
+def judge_errors(analyze, tmp):
+    other = tempfile.NamedTemporaryFile(dir=tmp, suffix=".dat", delete=False)
+    other.write(b"not a recording\n")
+    other.close()
+    cases = [([other.name, "-o", os.path.join(tmp, "x.svg")], other.name),
+             ([os.path.join(tmp, "missing.dat")], os.path.join(tmp, "missing.dat")),
+             ([], "usage"), (["--run", "x", other.name], "--run")]
+    for args, name in cases:
+        r = subprocess.run([analyze, "layout"] + args, capture_output=True, text=True)
+        check(r.returncode == 2 and name in r.stderr.splitlines()[0] if r.stderr else False,
+              "layout %s: exit 2, first line names %s (%d: %s)"
+              % (" ".join(args), name, r.returncode, r.stderr.strip().splitlines()[:1]))
+    check(not os.path.exists(os.path.join(tmp, "x.svg")), "layout leaves no SVG behind on bad input")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        sys.exit(2)
+    analyze = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in sys.argv[2:]:
+            if not check(os.path.exists(path), "%s exists" % path):
+                continue
+            judge(analyze, path, tmp)
+        judge_errors(analyze, tmp)
+    print("layout: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

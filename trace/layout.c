@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * analyze layout: an SVG picture of where every block sits in physical
+ * memory.
+ *
+ * Physical memory is a GiB or more and a block 4 KiB to 4 MiB, so a linear
+ * axis would hide the blocks.  Each row is one chunk of 1024 pages aligned
+ * to 1024 pages: the span of an order-10 block, so a buddy-aligned block
+ * never crosses a row and its alignment shows against the grid of smaller
+ * orders.  Only chunks that hold a block get a row; the stretch between two
+ * rows collapses into one line saying how much was skipped.  Blocks of runs
+ * that reused the same pages stack in lanes within their row.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "layout.h"
+#include "model.h"
+#include "report.h"
+#include "svg.h"
+
+static bool drawable(const struct model_block *b)
+{
+	return b->allocated && !b->failed && b->pfn <= UINT64_MAX - ROW_PAGES;
+}
+
+static int add_seg(struct layout *l, const struct seg *s)
+{
+	if (l->nr_segs == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct seg *n = realloc(l->segs, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		l->segs = n;
+		l->cap = cap;
+	}
+	l->segs[l->nr_segs++] = *s;
+	return 0;
+}
+
+/* One segment per row the block touches; only a misaligned block has two. */
+static int add_block(struct layout *l, const struct model_run *r,
+		     const struct model_block *b)
+{
+	uint64_t pfn = b->pfn, end = b->pfn + (1ULL << b->order);
+	struct seg s = { .run = r, .blk = b, .run_idx = l->nr_runs, .first = true };
+
+	while (pfn < end) {
+		uint64_t row_end = (pfn / ROW_PAGES + 1) * ROW_PAGES;
+
+		s.pfn = pfn;
+		s.pages = (end < row_end ? end : row_end) - pfn;
+		if (add_seg(l, &s))
+			return -1;
+		s.first = false;
+		pfn += s.pages;
+	}
+	return 0;
+}
+
+static int collect(struct layout *l, const struct model *m,
+		   const struct report_filter *f)
+{
+	size_t i, before;
+	uint32_t j;
+
+	for (i = 0; i < model_nr_runs(m); i++) {
+		const struct model_run *r = model_run_get(m, i);
+
+		if (!report_filter_match(f, r))
+			continue;
+		before = l->nr_segs;
+		for (j = 0; j < r->nr_block_slots; j++) {
+			if (r->blocks[j].allocated && !drawable(&r->blocks[j]))
+				l->nr_undrawn++;
+			else if (drawable(&r->blocks[j]) &&
+				 add_block(l, r, &r->blocks[j]))
+				return -1;
+		}
+		if (l->nr_segs == before)
+			continue;
+		if (!l->nr_runs++)
+			l->first_run = r->id;
+		l->last_run = r->id;
+		if (!l->page_size && r->page_size)
+			l->page_size = r->page_size;
+	}
+	return 0;
+}
+
+static int cmp_seg(const void *pa, const void *pb)
+{
+	const struct seg *a = pa, *b = pb;
+
+	if (a->pfn / ROW_PAGES != b->pfn / ROW_PAGES)
+		return a->pfn / ROW_PAGES < b->pfn / ROW_PAGES ? -1 : 1;
+	if (a->run_idx != b->run_idx)
+		return a->run_idx < b->run_idx ? -1 : 1;
+	return a->blk->index < b->blk->index ? -1 : a->blk->index > b->blk->index;
+}
+
+static bool range_free(const uint64_t *occ, uint32_t off, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = off; i < off + n; i++)
+		if (occ[i / 64] & (1ULL << (i % 64)))
+			return false;
+	return true;
+}
+
+static void range_mark(uint64_t *occ, uint32_t off, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = off; i < off + n; i++)
+		occ[i / 64] |= 1ULL << (i % 64);
+}
+
+/* First lane with room, in time order; past the last lane, stack. */
+static void place(struct layout *l, struct row *row)
+{
+	uint64_t occ[MAX_LANES][ROW_PAGES / 64];
+	size_t i;
+	int lane;
+
+	memset(occ, 0, sizeof(occ));
+	for (i = row->first; i < row->first + row->nr; i++) {
+		struct seg *s = &l->segs[i];
+		uint32_t off = s->pfn % ROW_PAGES;
+
+		for (lane = 0; lane < l->max_lanes; lane++)
+			if (range_free(occ[lane], off, s->pages))
+				break;
+		if (lane == l->max_lanes) {
+			lane = l->max_lanes - 1;
+			row->stacked++;
+			l->nr_stacked++;
+		}
+		range_mark(occ[lane], off, s->pages);
+		s->lane = lane;
+		if (lane >= row->lanes)
+			row->lanes = lane + 1;
+	}
+}
+
+static int build_rows(struct layout *l)
+{
+	size_t i;
+
+	qsort(l->segs, l->nr_segs, sizeof(*l->segs), cmp_seg);
+	l->rows = calloc(l->nr_segs, sizeof(*l->rows));
+	if (!l->rows)
+		return -1;
+	for (i = 0; i < l->nr_segs; i++) {
+		uint64_t chunk = l->segs[i].pfn / ROW_PAGES;
+		struct row *row = &l->rows[l->nr_rows - !!l->nr_rows];
+
+		if (!l->nr_rows || row->chunk != chunk) {
+			row = &l->rows[l->nr_rows++];
+			row->chunk = chunk;
+			row->first = i;
+		}
+		row->nr++;
+	}
+	for (i = 0; i < l->nr_rows; i++)
+		place(l, &l->rows[i]);
+	return 0;
+}
+
+static void geometry(struct layout *l)
+{
+	int y = ROWS_Y, min_h = l->labels ? 30 : 12;
+	size_t i;
+
+	for (i = 0; i < l->nr_rows; i++) {
+		struct row *r = &l->rows[i];
+		int h = r->lanes * l->lane_h + 2 * ROW_PAD;
+
+		if (i && r->chunk != l->rows[i - 1].chunk + 1)
+			y += GAP_H;
+		r->y = y;
+		r->h = h > min_h ? h : min_h;
+		y += r->h + ROW_SEP;
+	}
+	l->legend_y = y + 28;
+	l->height = l->legend_y + (l->list ? 16 * (int)l->nr_runs : 40) + 20;
+	/* The overview spans whole 128-chunk (512 MiB) steps of memory. */
+	l->span = ((l->rows[l->nr_rows - 1].chunk + 128) / 128) * 128 * ROW_PAGES;
+}
+
+static void layout_release(struct layout *l)
+{
+	free(l->segs);
+	free(l->rows);
+}
+
+static int layout_build(struct layout *l, const struct model *m,
+			const struct report_filter *f)
+{
+	if (collect(l, m, f))
+		return -1;
+	if (!l->nr_segs)
+		return 0;
+	if (!l->page_size)
+		l->page_size = 4096;
+	l->labels = l->nr_runs <= LABEL_RUNS;
+	l->list = l->nr_runs <= LIST_RUNS;
+	l->lane_h = l->labels ? 16 : 5;
+	l->max_lanes = l->labels ? 8 : MAX_LANES;
+	if (build_rows(l))
+		return -1;
+	geometry(l);
+	return 0;
+}
+
+static int parse_run(const char *s, struct report_filter *f)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || !*s || *end || v > UINT32_MAX)
+		return -1;
+	f->one = true;
+	f->run = v;
+	return 0;
+}
+
+/* Write the picture to path ("-": stdout); remove a partial file. */
+static int write_svg(const struct layout *l, const char *path)
+{
+	bool std = !strcmp(path, "-");
+	FILE *out = std ? stdout : fopen(path, "w");
+	int err;
+
+	if (!out)
+		return -1;
+	layout_draw(l, out);
+	err = ferror(out) ? (errno ? errno : EIO) : 0;
+	if ((std ? fflush(out) : fclose(out)) && !err)
+		err = errno;
+	if (err && !std)
+		unlink(path);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+static int no_blocks(const char *path, const struct report_filter *f,
+		     const struct layout *l)
+{
+	if (f->one)
+		analyze_err("%s: run %u allocated no block to draw (%zu failed)",
+			    path, f->run, l->nr_undrawn);
+	else
+		analyze_err("%s: no kmemlab blocks to draw \u2014 record with %s",
+			    path, "`analyze record` or `trace-cmd record -e kmemlab`");
+	return EXIT_INPUT;
+}
+
+static const struct option options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "run", required_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int draw_file(const char *in, const char *out,
+		     const struct report_filter *f)
+{
+	struct layout l = { .path = in };
+	struct read_stats st;
+	struct model *m = analyze_load(in, &st);
+	int ret = EXIT_OK;
+
+	if (!m)
+		return EXIT_INPUT;
+	if (layout_build(&l, m, f)) {
+		analyze_err("%s: %s", in, strerror(errno));
+		ret = EXIT_INPUT;
+	} else if (!l.nr_segs) {
+		ret = no_blocks(in, f, &l);
+	} else if (write_svg(&l, out)) {
+		analyze_err("layout: cannot write %s: %s", out, strerror(errno));
+		ret = EXIT_INPUT;
+	}
+	layout_release(&l);
+	model_free(m);
+	return ret;
+}
+
+int cmd_layout(int argc, char **argv)
+{
+	struct report_filter f = { 0 };
+	const char *out = "-";
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:r:h", options, NULL)) != -1) {
+		if (c == 'o') {
+			out = optarg;
+		} else if (c == 'r') {
+			if (parse_run(optarg, &f)) {
+				analyze_err("layout: --run wants a run number, not '%s'",
+					    optarg);
+				return analyze_usage("layout", stderr);
+			}
+		} else {
+			return analyze_usage("layout", c == 'h' ? stdout : stderr);
+		}
+	}
+	if (optind != argc - 1)
+		return analyze_usage("layout", stderr);
+	return draw_file(argv[optind], out, &f);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * layout - the geometry of analyze layout's picture, shared by layout.c
+ * (which blocks, which row and lane) and layout-svg.c (drawing them).
+ */
+#ifndef _KMEMLAB_LAYOUT_H
+#define _KMEMLAB_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+
+#define ROW_ORDER	10
+#define ROW_PAGES	1024u	/* 2^ROW_ORDER: one order-10 block per row */
+#define X0		196	/* left edge of the rows */
+#define BAR_W		ROW_PAGES		/* one pixel per page */
+#define WIDTH		(X0 + BAR_W + 24)
+#define ROWS_Y		132	/* top of the first row */
+#define ROW_PAD		3
+#define ROW_SEP		3
+#define GAP_H		16	/* a stretch of memory without blocks */
+#define MAX_LANES	16
+#define LABEL_RUNS	64	/* more runs: hover titles, no labels */
+#define LIST_RUNS	32	/* more runs: a colour bar, not a list */
+
+/* The part of one block that falls in one row. */
+struct seg {
+	const struct model_run *run;
+	const struct model_block *blk;
+	size_t run_idx;		/* among the drawn runs: picks the colour */
+	uint64_t pfn;		/* first page in this row */
+	uint32_t pages;		/* pages in this row */
+	bool first;		/* the block's first row: its one "block" shape */
+	int lane;
+};
+
+/* One 1024-page chunk of physical memory that holds a block. */
+struct row {
+	uint64_t chunk;		/* pfn / ROW_PAGES */
+	size_t first;		/* its segments: segs[first .. first + nr) */
+	size_t nr;
+	int lanes;
+	int stacked;		/* segments drawn over others */
+	int y;
+	int h;
+};
+
+struct layout {
+	const char *path;
+	struct seg *segs;
+	size_t nr_segs;
+	size_t cap;
+	struct row *rows;
+	size_t nr_rows;
+	size_t nr_runs;		/* runs with a drawn block */
+	size_t nr_undrawn;	/* failed allocations */
+	size_t nr_stacked;
+	uint32_t first_run;
+	uint32_t last_run;
+	uint32_t page_size;
+	bool labels;		/* text inside blocks */
+	bool list;		/* a legend line per run */
+	int lane_h;
+	int max_lanes;
+	int legend_y;
+	int height;
+	uint64_t span;		/* pages the overview strip covers */
+};
+
+void layout_draw(const struct layout *l, FILE *out);
+
+#endif /* _KMEMLAB_LAYOUT_H */

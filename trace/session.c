@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The events a kmemlab session records, checked against this kernel. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "session.h"
+#include "util.h"
+
+const struct session_event session_events[] = {
+	{ "kmemlab", NULL, false },
+	{ "kmem", "mm_page_alloc", false },
+	{ "kmem", "mm_page_free", false },
+	/* When modules came and went: tells a reload from a new run. */
+	{ "module", "module_load", true },
+	{ "module", "module_free", true },
+};
+
+const size_t session_nr_events = ARRAY_SIZE(session_events);
+
+bool session_event_exists(const struct session_event *e)
+{
+	if (e->name)
+		return tracefs_event_file_exists(NULL, e->system, e->name,
+						 "format");
+	/* A system directory has its own "enable" file. */
+	return tracefs_event_file_exists(NULL, e->system, "", "enable");
+}
+
+static void set_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+int session_check(char *err, size_t len)
+{
+	const char *dir = tracefs_tracing_dir();
+	size_t i;
+
+	if (!dir) {
+		set_err(err, len, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
+		return -1;
+	}
+	if (access(dir, R_OK | W_OK | X_OK)) {
+		set_err(err, len, "cannot use %s: %s (run as root)", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < session_nr_events; i++) {
+		const struct session_event *e = &session_events[i];
+
+		if (e->optional || session_event_exists(e))
+			continue;
+		if (!strcmp(e->system, "kmemlab"))
+			set_err(err, len, "no kmemlab events in %s: kmemlab_trace.ko is not loaded (insmod module/kmemlab_trace.ko)",
+				dir);
+		else
+			set_err(err, len, "this kernel has no %s:%s event in %s",
+				e->system, e->name, dir);
+		return -1;
+	}
+	return 0;
+}
+
+pid_t session_spawn(char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	execvp(argv[0], argv);
+	fprintf(stderr, "analyze: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+int session_parse_secs(const char *s, double *secs)
+{
+	char *end;
+
+	errno = 0;
+	*secs = strtod(s, &end);
+	if (errno || !*s || *end || !(*secs >= 0 && *secs <= 60))
+		return -1;
+	return 0;
+}
