@@ -5,12 +5,15 @@
 set -eu
 
 pkgs_build="make gcc pkg-config libtracecmd-dev libtracefs-dev libtraceevent-dev libjson-c-dev linux-headers-amd64"
-pkgs_vm="qemu-system-x86 linux-image-amd64 busybox-static trace-cmd cpio"
+pkgs_vm="qemu-system-x86 linux-image-amd64 busybox-static trace-cmd cpio linux-perf"
 pkgs_lint="linux-source-6.1 xz-utils perl"
 pkgs_test="libcmocka-dev python3 librsvg2-bin"
 # arm64 also needs apt to know arm64 packages: make module-arm64 downloads
-# Debian's arm64 headers (they cannot be installed beside the amd64 ones).
-pkgs_arm64="gcc-aarch64-linux-gnu"
+# Debian's arm64 headers, vm/run --arch arm64 its kernel, busybox-static and
+# trace-cmd (they cannot be installed beside the amd64 ones); depmod (kmod)
+# indexes the unpacked modules, readelf (binutils) follows trace-cmd's
+# libraries.
+pkgs_arm64="gcc-aarch64-linux-gnu qemu-system-arm kmod binutils"
 pkgs_gui="kernelshark libkshark-dev libjson-c-dev xvfb xdotool imagemagick"
 
 groups=${*:-build vm lint test arm64 gui}
