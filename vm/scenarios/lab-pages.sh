@@ -1,0 +1,128 @@
+#!/bin/sh
+# The page-allocator lab (seeds/000: exercises 2 to 5), run inside the lab
+# VM to produce every output docs/lab.md shows:
+#
+#   vm/run --share out/lab vm/scenarios/lab-pages.sh
+#
+# Writes, in the share: pages.dat (one recording of every experiment),
+# ex2.txt .. ex5.txt (transcripts: each command after "# ", then what it
+# printed), and, when ./analyze was built, lab-layout.svg.
+#
+# Each experiment is a load of kmemlab.ko, numbered from run 1 because
+# kmemlab_trace.ko is loaded fresh: run 1 exercise 2, runs 2-4 exercise 3,
+# run 5 exercise 4, runs 6-8 exercise 5.  The transcripts refer to them by
+# those numbers.
+set -u
+
+KO=/lib/kmemlab
+EV=/sys/kernel/tracing/events
+DBG=/sys/kernel/debug/kmemlab
+out=$PWD
+
+die() {
+	echo "lab-pages: $*" >&2
+	exit 1
+}
+
+# do_cmd FILE CMD: append "# CMD" and what CMD prints (stdout and stderr) to
+# FILE, the way a terminal shows it.  The paths are the VM's.
+do_cmd() {
+	f=$1
+	shift
+	echo "# $*" >> "$f"
+	sh -c "$*" >> "$f" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || echo "(exit status $rc)" >> "$f"
+}
+
+# trace-cmd turns the events on a little after it starts; anything sent
+# before that is lost.
+wait_enabled() {
+	i=0
+	while [ "$(cat $EV/kmemlab/kmemlab_run_end/enable 2>/dev/null)" != 1 ] ||
+	      [ "$(cat $EV/kmem/mm_page_free/enable 2>/dev/null)" != 1 ]; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && die "trace-cmd did not enable the events within 30 s"
+		sleep 0.1
+	done
+}
+
+# hex ADDR OFFSET: ADDR + OFFSET in hex without 0x, as kmemlab/probe takes it
+hex() {
+	printf '%x' $(($1 + $2))
+}
+
+cd /tmp || die "no /tmp"
+rm -f "$out"/ex[2-5].txt "$out"/pages.dat "$out"/lab-layout.svg
+insmod $KO/kmemlab_trace.ko || die "cannot load kmemlab_trace.ko"
+dmesg -c > /dev/null
+
+trace-cmd record -q -b 4096 -e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free \
+	-o /tmp/pages.dat > /tmp/record.log 2>&1 &
+rec=$!
+wait_enabled
+
+# Exercise 2: the parameter and the struct's size (default nr_structs).
+f=$out/ex2.txt
+do_cmd "$f" "insmod $KO/kmemlab.ko"
+do_cmd "$f" "cat /sys/module/kmemlab/parameters/nr_structs"
+do_cmd "$f" "dmesg -c"
+do_cmd "$f" "rmmod kmemlab"
+dmesg -c > /dev/null
+
+# Exercise 3: pages and order for 1000, 2000, 4000 structs.
+f=$out/ex3.txt
+for n in 1000 2000 4000; do
+	do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=$n"
+	do_cmd "$f" "dmesg -c"
+	do_cmd "$f" "rmmod kmemlab"
+	dmesg -c > /dev/null
+done
+
+# Exercise 4: 200 structs; while loaded, read page 0 and page 1 back
+# through the probe (the first two values of each page, little-endian),
+# and the last struct the lab asked for (struct 199 = page 1, struct 71).
+f=$out/ex4.txt
+do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=200"
+do_cmd "$f" "dmesg -c"
+do_cmd "$f" "cat $DBG/buffer"
+virt=$(sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p' $DBG/buffer)
+[ -n "$virt" ] || die "no virt= in $DBG/buffer"
+for off in 0 4096 $((4096 + 71 * 32)); do
+	do_cmd "$f" "echo $(hex "$virt" $off) > $DBG/probe"
+	do_cmd "$f" "cat $DBG/probe"
+done
+do_cmd "$f" "rmmod kmemlab"
+do_cmd "$f" "dmesg -c"
+
+# Exercise 5: verify on unload for 1000, 10000, 50000 structs.
+f=$out/ex5.txt
+for n in 1000 10000 50000; do
+	do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=$n"
+	do_cmd "$f" "rmmod kmemlab"
+	do_cmd "$f" "dmesg -c"
+done
+
+# Let the recorder drain the per-CPU buffers before it is stopped.
+sleep 1
+kill -INT $rec
+wait $rec || die "trace-cmd record failed: $(cat /tmp/record.log)"
+cp /tmp/pages.dat "$out/pages.dat" || die "cannot copy pages.dat to $out"
+
+# The recording, read back.  trace-cmd 3.1.6 applies -F only when it comes
+# before the file, so the file is the last argument.
+do_cmd "$out/ex3.txt" "trace-cmd report -F 'kmemlab_run_begin' pages.dat"
+do_cmd "$out/ex4.txt" "trace-cmd report -F 'kmemlab_fill: run == 5' pages.dat"
+do_cmd "$out/ex4.txt" "trace-cmd report -F 'kmemlab_translate: run == 5' pages.dat"
+do_cmd "$out/ex5.txt" "trace-cmd report -F 'kmemlab_run_begin: run >= 6' -F 'kmemlab_run_end: run >= 6' -F 'kmemlab_alloc: run >= 6' -F 'kmemlab_free: run >= 6' pages.dat"
+if command -v analyze > /dev/null; then
+	do_cmd "$out/ex3.txt" "analyze report --run 3 pages.dat"
+	do_cmd "$out/ex5.txt" "analyze report --run 7 pages.dat"
+	do_cmd "$out/ex5.txt" "analyze report pages.dat"
+	do_cmd "$out/ex5.txt" 'analyze check pages.dat; echo $?'
+	do_cmd "$out/ex5.txt" "analyze layout pages.dat -o $out/lab-layout.svg"
+else
+	echo "lab-pages: analyze is not in the VM (build ./analyze first): no analyzer output" >&2
+fi
+rmmod kmemlab_trace
+exit 0
