@@ -3,7 +3,8 @@
 #   make module        module/kmemlab.ko and module/kmemlab_trace.ko
 #   make module-clean  remove what kbuild left in module/
 #   make module-arm64  cross-build for arm64 into build/arm64/ (Debian's
-#                      arm64 headers, fetched once into .cache/arm64)
+#                      arm64 headers, fetched once into .cache/arm64/headers);
+#                      make module ARCH=arm64 is the same
 #   make lint          checkpatch.pl --strict on module/ and trace/ sources
 #
 # KDIR= selects the kernel build tree.  The default is the installed headers
@@ -34,6 +35,11 @@ endif
 KBUILD_MAKE = $(MAKE) --no-print-directory $(KBUILD_QUIET) -C $(KDIR) \
 	M=$(MODULE_DIR) CONFIG_DEBUG_INFO_BTF_MODULES=
 
+# ARCH=arm64 on the command line reaches kbuild too, so the native build
+# must not run with it: hand the whole goal to the cross-build.
+ifeq ($(ARCH),arm64)
+module: module-arm64
+else
 module:
 	$(Q)if [ ! -e "$(KDIR)/Makefile" ]; then \
 		echo "module: no kernel build tree at $(KDIR):" \
@@ -41,6 +47,7 @@ module:
 		exit 1; fi
 	@echo "  KBUILD  module/kmemlab.ko module/kmemlab_trace.ko ($(KDIR))"
 	$(Q)$(KBUILD_MAKE) modules
+endif
 
 module-clean:
 	$(Q)if [ -e "$(KDIR)/Makefile" ]; then $(KBUILD_MAKE) clean; fi
@@ -95,7 +102,7 @@ lint: $(CHECKPATCH)
 # are copied to build/arm64 so the amd64 .ko files in module/ stay.
 ARM64_CROSS ?= aarch64-linux-gnu-
 ARM64_KVER ?= $(patsubst %-amd64,%-arm64,$(KMEMLAB_KVER))
-ARM64_CACHE := $(TOP)/.cache/arm64
+ARM64_CACHE := $(TOP)/.cache/arm64/headers
 ARM64_KDIR := $(ARM64_CACHE)/usr/src/linux-headers-$(ARM64_KVER)
 ARM64_OUT := $(TOP)/build/arm64
 ARM64_SRC := $(filter-out %.mod.c,$(wildcard $(MODULE_DIR)/*.c)) \

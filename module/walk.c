@@ -18,16 +18,31 @@
 /*
  * init_mm is not exported to modules.  On x86 the kernel half of every page
  * table is init_mm's, so the current task's active_mm serves.  arm64 keeps
- * the kernel's tables apart, in TTBR1 (swapper_pg_dir): a user mm's pgd has
- * no kernel entries, so start from the register (48-bit PA layout: ASID
- * above, CnP in bit 0).
+ * the kernel's tables apart, in TTBR1 (swapper_pg_dir; with KPTI the
+ * trampoline is only there at EL0): a user mm's pgd has no kernel entries,
+ * so start from the register.
  */
+#ifdef CONFIG_ARM64
+/* TTBR1_EL1's table address: the inverse of phys_to_ttbr(). */
+static phys_addr_t ttbr_to_table(u64 ttbr)
+{
+	u64 baddr = ttbr & ~(TTBR_ASID_MASK | TTBR_CNP_BIT);
+
+#ifdef CONFIG_ARM64_PA_BITS_52
+	/* 52-bit PAs keep PA[51:48] in BADDR[5:2]. */
+	baddr = (baddr & ~GENMASK_ULL(5, 2)) |
+		((baddr & GENMASK_ULL(5, 2)) << 46);
+#endif
+	return baddr;
+}
+#endif
+
 static pgd_t *kernel_pgd(unsigned long addr)
 {
 #ifdef CONFIG_ARM64
-	u64 ttbr1 = read_sysreg(ttbr1_el1) & ~(TTBR_ASID_MASK | TTBR_CNP_BIT);
+	pgd_t *pgd = __va(ttbr_to_table(read_sysreg(ttbr1_el1)));
 
-	return (pgd_t *)__va(ttbr1) + pgd_index(addr);
+	return pgd + pgd_index(addr);
 #else
 	return pgd_offset(current->active_mm, addr);
 #endif

@@ -28,6 +28,8 @@ KMALLOC_MAX_CACHE_PAGES = 2
 MODES = {"pages": 0, "kmalloc": 1, "vmalloc": 2}
 PTE, PMD, PUD = 1, 2, 3
 DIRECT_MAP = {PTE: "DirectMap4k", PMD: "DirectMap2M", PUD: "DirectMap1G"}
+ARCH = os.environ.get("ARCH") or "x86_64"
+PMD_SIZE = 2 << 20               # a 4 KiB-granule block at level 2
 EINVAL, EFAULT = -22, -14
 
 passed = failed = 0
@@ -124,6 +126,52 @@ def check_values(label, pages, run_evs):
     return trans
 
 
+def arm64_linear_blocks(out):
+    """May arm64's linear map use block entries on the booted kernel?
+
+    arch/arm64/mm/mmu.c map_mem() maps it with pages only when
+    can_set_direct_map(): rodata_full (CONFIG_RODATA_FULL_DEFAULT_ENABLED,
+    overridden by rodata= on the command line: "full" sets it, anything
+    else clears it), debug_pagealloc, or a KFENCE pool.  The command line
+    comes from the guest's dmesg, the configuration from KCONFIG.
+    """
+    with open(os.environ["KCONFIG"]) as f:
+        config = f.read()
+    with open(os.path.join(out, "modes-dmesg.txt")) as f:
+        cmdline = next((line.split("Kernel command line:", 1)[1].split()
+                        for line in f if "Kernel command line:" in line), None)
+    if cmdline is None:
+        return None
+    rodata = [a.split("=", 1)[1] for a in cmdline if a.startswith("rodata=")]
+    if rodata:
+        rodata_full = rodata[-1] == "full"
+    else:
+        rodata_full = "CONFIG_RODATA_FULL_DEFAULT_ENABLED=y" in config
+    pagealloc = any(a in ("debug_pagealloc=on", "debug_pagealloc=1")
+                    for a in cmdline)
+    return not (rodata_full or pagealloc or "CONFIG_KFENCE=y" in config)
+
+
+def check_arm64_leaves(label, size, levels, blocks):
+    """blocks: arm64_linear_blocks() (None: the command line is unknown)."""
+    if blocks is None:
+        check(False, f"{label}: no 'Kernel command line:' in modes-dmesg.txt")
+        return
+    if not blocks:
+        check(levels == {PTE},
+              f"{label}: levels {sorted(levels)}: the linear map has pages "
+              "only (rodata=full, debug_pagealloc or KFENCE)")
+        return
+    check(levels <= {PTE, PMD, PUD},
+          f"{label}: levels {sorted(levels)} are linear-map leaves")
+    # A buddy block of >= 2 MiB is 2 MiB-aligned and is never part of the
+    # kernel image, the one page-mapped hole: block entries cover it.
+    if size >= PMD_SIZE:
+        check(levels and levels <= {PMD, PUD},
+              f"{label}: {size >> 20} MiB block mapped by block entries "
+              f"(levels {sorted(levels)})")
+
+
 def first_after(evs, ts, pred):
     return any(pred(e) and e["_ts"] >= ts for e in evs)
 
@@ -142,10 +190,13 @@ def check_kmalloc(label, pages, run_evs, trans, kmem, meminfo):
     check(all(t["phys"] == t["ref_phys"] == t["lin_phys"] for t in trans),
           f"{label}: direct map: virt_to_phys = page_to_phys = virt - PAGE_OFFSET")
     levels = {t["level"] for t in trans}
-    check(levels <= set(DIRECT_MAP) and
-          all(meminfo.get(DIRECT_MAP[lv], 0) > 0 for lv in levels),
-          f"{label}: levels {sorted(levels)} are direct-map leaves "
-          "(/proc/meminfo DirectMap*)")
+    if ARCH == "arm64":
+        check_arm64_leaves(label, size, levels, meminfo)
+    else:
+        check(levels <= set(DIRECT_MAP) and
+              all(meminfo.get(DIRECT_MAP[lv], 0) > 0 for lv in levels),
+              f"{label}: levels {sorted(levels)} are direct-map leaves "
+              "(/proc/meminfo DirectMap*)")
     if not allocs or not frees:
         return
     a_ts, f_ts, virt = allocs[0]["_ts"], frees[0]["_ts"], trans[0]["virt"]
@@ -282,6 +333,10 @@ def main():
     too_big = int(sys.argv[4])
     res = read_results(os.path.join(out, "results.txt"))
     meminfo = read_meminfo(os.path.join(out, "meminfo.txt"))
+    if ARCH == "arm64":
+        # arm64's /proc/meminfo has no DirectMap* lines: the kernel's own
+        # mapping rules say which leaves its linear map may have.
+        meminfo = arm64_linear_blocks(out)
     evs = tracedat.events(os.path.join(out, "modes.dat"))
     kmem = {k: [f for n, f in evs if n == k] for k in
             ("kmalloc", "kfree", "mm_page_alloc", "mm_page_free")}
@@ -322,7 +377,8 @@ def main():
                  [f"vmalloc-{p}" for p in vm] + ["pages-64"])
     check(res.get(("record", "rc")) == 0, "trace-cmd record ended cleanly")
 
-    print(f"modes: {passed} passed, {failed} failed")
+    suite = "modes" if ARCH == "x86_64" else f"modes-{ARCH}"
+    print(f"{suite}: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -181,7 +181,9 @@ def main():
     check(allocated == freed, "every block allocated was freed")
     check(res.get(("record", "rc")) == 0, "trace-cmd record ended cleanly")
 
-    print(f"pages: {passed} passed, {failed} failed")
+    arch = os.environ.get("ARCH") or "x86_64"
+    suite = "pages" if arch == "x86_64" else f"pages-{arch}"
+    print(f"{suite}: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -23,12 +23,14 @@ die() {
 	exit 1
 }
 
-# trace-cmd enables the events a little after it starts: wait for it, or
-# the first experiments would be missing from the recording.
+# trace-cmd turns tracing_on off, enables the events, starts its readers and
+# only then turns tracing_on back on: wait for both, or the first
+# experiment is lost (seen under load).
 wait_enabled() {
 	i=0
 	while [ "$(cat $EV/kmemlab/kmemlab_run_end/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/kmem/mm_page_free/enable 2>/dev/null)" != 1 ]; do
+	      [ "$(cat $EV/kmem/mm_page_free/enable 2>/dev/null)" != 1 ] ||
+	      [ "$(cat $EV/../tracing_on)" != 1 ]; do
 		i=$((i + 1))
 		[ $i -gt 300 ] && die "trace-cmd did not enable the events within 30 s"
 		sleep 0.1

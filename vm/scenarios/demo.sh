@@ -52,6 +52,9 @@ trace-cmd record -q -b 4096 -e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_fre
 tc=$!
 wait_enabled "$tracing/events/kmemlab/enable"
 wait_enabled "$tracing/events/kmem/mm_page_free/enable"
+# trace-cmd turns tracing_on off before enabling the events and back on
+# once its readers run: until then the module's events would be dropped.
+wait_enabled "$tracing/tracing_on"
 
 for n in $sizes; do
 	step "insmod kmemlab.ko nr_structs=$n; rmmod kmemlab"
