@@ -18,11 +18,20 @@ struct model;
 #define EXIT_VIOLATION	1	/* check: an invariant does not hold */
 #define EXIT_INPUT	2	/* the input cannot be read, or bad usage */
 
+/*
+ * One subcommand and its whole manual page, kept together so the help
+ * cannot drift from the table.  The multi-line texts are printed indented
+ * under their headings by `analyze CMD --help` and `analyze help CMD`.
+ */
 struct analyze_cmd {
 	const char *name;
 	int (*run)(int argc, char **argv);	/* argv[0] is the name */
 	const char *args;			/* synopsis after the name */
 	const char *help;			/* one line */
+	const char *desc;			/* DESCRIPTION */
+	const char *options;			/* OPTIONS, or NULL */
+	const char *examples;			/* EXAMPLES */
+	const char *exit_status;		/* EXIT STATUS */
 };
 
 int cmd_report(int argc, char **argv);
@@ -31,7 +40,10 @@ int cmd_layout(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 
-/* Print "analyze: CMD: usage ..." for cmd from the table. */
+/*
+ * Help for cmd from the table: to stdout the whole manual page (exit 0),
+ * to stderr the usage line for a usage error (returns EXIT_INPUT).
+ */
 int analyze_usage(const char *cmd, FILE *out);
 
 /* Print "analyze: FILE: cause" and return NULL when it cannot be read. */

@@ -29,7 +29,7 @@ TRACE_OBJS	:= $(TRACE_SRCS:trace/%.c=$(TRACE_BUILD)/%.o)
 TRACE_ASAN_OBJS	:= $(TRACE_SRCS:trace/%.c=$(TRACE_ASAN)/%.o)
 
 # The model alone: no libtracecmd, so tests and fuzzers drive it directly.
-TRACE_CORE	:= hmap model model-kmem table
+TRACE_CORE	:= flags hmap model model-kmem model-walk table
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(TRACE_UNIT)/%)
 UNIT_ASAN_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(TRACE_ASAN)/unit/%)

@@ -78,6 +78,15 @@ static void check_pages(struct verdict *v, const struct model_run *r)
 	if (r->translate_mismatches)
 		violation(v, "run %u: %" PRIu64 " of %" PRIu64 " translations mismatched",
 			  r->id, r->translate_mismatches, r->pages_translated);
+	if (r->walk_mismatches)
+		violation(v, "run %u: %" PRIu64 " of %" PRIu64
+			  " page-table walks differ from the kernel's answer",
+			  r->id, r->walk_mismatches, r->pages_translated);
+	if (r->linear_mismatches && model_run_linear_applies(r))
+		violation(v, "run %u: %" PRIu64 " of %" PRIu64
+			  " linear-map answers (__pa) differ from the walk in %s mode",
+			  r->id, r->linear_mismatches, r->pages_translated,
+			  model_mode_name(r->mode));
 	if (r->value_mismatches || r->end_mismatches)
 		violation(v, "run %u: %" PRIu64 " values mismatched (run_end: %" PRIu64 ")",
 			  r->id, r->value_mismatches, r->end_mismatches);

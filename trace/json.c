@@ -27,7 +27,18 @@ static void put_bool(struct json_object *o, const char *key, bool v)
 	put(o, key, json_object_new_boolean(v));
 }
 
-static struct json_object *kernel_view(const struct model_block *b)
+/* The flags by the recording's own names, or null when it names none. */
+static void put_gfp(struct json_object *o, const struct model *m,
+		    const char *key, uint64_t flags)
+{
+	char buf[512];
+	const char *names = model_gfp_format(m, flags, buf, sizeof(buf));
+
+	put(o, key, names ? json_object_new_string(names) : NULL);
+}
+
+static struct json_object *kernel_view(const struct model *m,
+				       const struct model_block *b)
 {
 	struct json_object *k = json_object_new_object();
 	struct json_object *a = NULL;
@@ -38,6 +49,7 @@ static struct json_object *kernel_view(const struct model_block *b)
 		put(a, "migratetype_name",
 		    json_object_new_string(model_migratetype_name(b->kernel_migratetype)));
 		put_u64(a, "gfp_flags", b->kernel_gfp_flags);
+		put_gfp(a, m, "gfp_flags_names", b->kernel_gfp_flags);
 	}
 	put(k, "alloc", a);
 	put_bool(k, "freed", b->kernel_free_seen);
@@ -57,8 +69,9 @@ static void block_pages(struct json_object *o, const struct model_block *b)
 	put_u64(o, "value_mismatches", b->value_mismatches);
 }
 
-static struct json_object *block_json(const struct model_run *r,
-				      const struct model_block *b, bool kmem)
+static struct json_object *block_json(const struct model *m,
+				      const struct model_run *r,
+				      const struct model_block *b)
 {
 	struct json_object *o = json_object_new_object();
 	uint64_t n = 1ULL << b->order;
@@ -69,6 +82,7 @@ static struct json_object *block_json(const struct model_run *r,
 	put_bool(o, "failed", b->failed);
 	put(o, "ret", json_object_new_int(b->ret));
 	put_u64(o, "gfp_flags", b->gfp_flags);
+	put_gfp(o, m, "gfp_flags_names", b->gfp_flags);
 	put(o, "pfn", b->failed ? NULL : json_object_new_uint64(b->pfn));
 	put(o, "pfn_last", b->failed ? NULL : json_object_new_uint64(b->pfn + n - 1));
 	put(o, "phys", b->failed ? NULL : json_object_new_uint64(b->phys));
@@ -84,7 +98,7 @@ static struct json_object *block_json(const struct model_run *r,
 	put(o, "free_ts", b->freed ? json_object_new_uint64(b->free_ts) : NULL);
 	put(o, "lifetime_ns", b->freed ?
 	    json_object_new_uint64(model_block_lifetime_ns(b)) : NULL);
-	put(o, "kernel", kmem ? kernel_view(b) : NULL);
+	put(o, "kernel", model_sys_get(m)->has_kmem ? kernel_view(m, b) : NULL);
 	return o;
 }
 
@@ -124,7 +138,34 @@ static void run_pages(struct json_object *o, const struct model_run *r)
 	put_u64(o, "invalid_events", r->invalid_events);
 }
 
-static struct json_object *run_json(const struct model_run *r, bool kmem)
+static void run_walk(struct json_object *o, const struct model_run *r)
+{
+	struct json_object *levels = json_object_new_object();
+	struct json_object *ranges = json_object_new_array();
+	uint32_t i;
+	int l;
+
+	put_u64(o, "walk_mismatches", r->walk_mismatches);
+	put_u64(o, "linear_mismatches", r->linear_mismatches);
+	put_bool(o, "linear_applies", model_run_linear_applies(r));
+	for (l = 0; l < MODEL_NR_LEVELS; l++)
+		put_u64(levels, model_level_name(l), r->levels[l]);
+	put(o, "levels", levels);
+	put_u64(o, "contiguous_ranges", r->nr_ranges);
+	put_u64(o, "largest_range", r->largest_range);
+	for (i = 0; i < r->nr_ranges; i++) {
+		struct json_object *g = json_object_new_object();
+
+		put_u64(g, "pfn", r->ranges[i].pfn);
+		put_u64(g, "len", r->ranges[i].len);
+		put_u64(g, "index", r->ranges[i].index);
+		json_object_array_add(ranges, g);
+	}
+	put(o, "ranges", ranges);
+}
+
+static struct json_object *run_json(const struct model *m,
+				    const struct model_run *r)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *blocks = json_object_new_array();
@@ -141,9 +182,10 @@ static struct json_object *run_json(const struct model_run *r, bool kmem)
 	put_u64(o, "fill_ns", r->fill_ns);
 	put_u64(o, "verify_ns", r->verify_ns);
 	run_pages(o, r);
+	run_walk(o, r);
 	for (i = 0; i < r->nr_block_slots; i++)
 		if (r->blocks[i].allocated)
-			json_object_array_add(blocks, block_json(r, &r->blocks[i], kmem));
+			json_object_array_add(blocks, block_json(m, r, &r->blocks[i]));
 	put(o, "blocks", blocks);
 	return o;
 }
@@ -234,7 +276,7 @@ int report_json(const struct model *m, const struct read_stats *st,
 	put(doc, "recording", recording_json(s, st));
 	for (i = 0; i < model_nr_runs(m); i++)
 		if (report_filter_match(f, model_run_get(m, i)))
-			json_object_array_add(runs, run_json(model_run_get(m, i), s->has_kmem));
+			json_object_array_add(runs, run_json(m, model_run_get(m, i)));
 	put(doc, "runs", runs);
 	put(doc, "orders", orders_json(m, f));
 	put(doc, "kernel", s->has_kmem ? kernel_json(s) : NULL);

@@ -20,17 +20,151 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct analyze_cmd commands[] = {
-	{ "report", cmd_report, "FILE [--run N] [--json]",
-	  "what each run allocated, where it sits, how it checked out" },
-	{ "check", cmd_check, "FILE",
-	  "exit 0 when every invariant holds, 1 listing violations" },
-	{ "layout", cmd_layout, "FILE [-o SVG] [--run N]",
-	  "draw where every block sits in physical memory, as SVG" },
-	{ "record", cmd_record, "-o FILE [-s S] [-b KB] [-- CMD]",
-	  "trace-cmd record of every event a report needs" },
-	{ "live", cmd_live, "[--json] [-s S] [-- CMD]",
-	  "record CMD (or until Ctrl-C) through tracefs, then report" },
-	{ "help", cmd_help, "[COMMAND]", "show this help, or a command's" },
+	{
+	.name = "report", .run = cmd_report,
+	.args = "FILE [--run N] [--sort KEY[,KEY]] [--json]",
+	.help = "what each run allocated, where it sits, how it checked out",
+	.desc =
+	"Reads FILE, a trace.dat written by trace-cmd record, in one pass\n"
+	"and prints, for each kmemlab run:\n"
+	"the plan (structs, pages needed, buddy order, blocks), the pages\n"
+	"allocated and wasted, the page and value checks, the fill and verify\n"
+	"timings, the page-table walk (walk vs the kernel's answer, the linear\n"
+	"map, leaf levels, physically contiguous ranges) and every block with\n"
+	"the kernel's kmem:mm_page_alloc of it.  Then the RUNS table, the runs\n"
+	"by buddy order, the kernel's allocations by order x migratetype and a\n"
+	"SUMMARY.  GFP flags are shown by name, decoded with the recording's\n"
+	"own print format.",
+	.options =
+	"-r, --run N\n"
+	"    report only run number N (unknown N: exit 2).\n"
+	"-s, --sort KEY[,KEY]\n"
+	"    order the RUNS table by KEYs, ties broken by the next: run, mode,\n"
+	"    structs, pages, order, allocated, waste, waste%, blocks, lifetime,\n"
+	"    fill_ns, verify_ns; a '-' prefix (-waste) sorts descending.\n"
+	"-j, --json\n"
+	"    print one JSON document, schema kmemlab-analyze/1 (docs/analyze.md).\n"
+	"-h, --help\n"
+	"    print this help.",
+	.examples =
+	"analyze report out/trace.dat\n"
+	"analyze report --run 4 out/trace.dat\n"
+	"analyze report --sort -waste,run out/trace.dat\n"
+	"analyze report --json out/trace.dat | jq '.runs[] | [.run, .waste_pages]'",
+	.exit_status =
+	"0 the report was printed; 2 FILE cannot be read (missing, not a\n"
+	"recording, truncated or corrupted, no kmemlab or kmem events), no\n"
+	"run N, or bad usage.",
+	},
+	{
+	.name = "check", .run = cmd_check, .args = "FILE",
+	.help = "exit 0 when every invariant holds, 1 listing violations",
+	.desc =
+	"Reads FILE like report and checks the lab's invariants: runs begun\n"
+	"and ended with ret 0, nothing lost or malformed, the plan follows the\n"
+	"lab's formula, every translation matched, the page-table walk agrees\n"
+	"with the kernel's answer, the linear map (__pa) agrees with the walk\n"
+	"for pages and kmalloc (for vmalloc it is expected to differ, not a\n"
+	"violation), every value verified, every block buddy-aligned,\n"
+	"contiguous, freed, and matched by the kernel's mm_page_alloc where\n"
+	"the kernel emits one.  Each violation is one line on stdout:\n"
+	"FILE: run N [block B]: what.",
+	.options =
+	"-h, --help\n"
+	"    print this help.",
+	.examples =
+	"analyze check out/trace.dat; echo $?\n"
+	"analyze check leak.dat    # FILE: run 2 block 0: never freed (leaked)",
+	.exit_status =
+	"0 every invariant holds; 1 at least one does not (one line each);\n"
+	"2 FILE cannot be read, or bad usage.",
+	},
+	{
+	.name = "layout", .run = cmd_layout, .args = "FILE [-o SVG] [--run N]",
+	.help = "draw where every block sits in physical memory, as SVG",
+	.desc =
+	"Draws every block the kmemlab runs of FILE allocated where it sits in\n"
+	"physical memory: one row per 1024-page chunk that holds a block, one\n"
+	"pixel a page, grid lines at order 6, 8 and 9 boundaries, blocks\n"
+	"coloured by run, leaked blocks outlined red, unaligned ones dashed.\n"
+	"Every block is a <rect class='block'> with data-run, data-block,\n"
+	"data-order, data-pfn and data-pages attributes.",
+	.options =
+	"-o, --output SVG\n"
+	"    write the picture to SVG (default, or '-': standard output).\n"
+	"-r, --run N\n"
+	"    draw only run N.\n"
+	"-h, --help\n"
+	"    print this help.",
+	.examples =
+	"analyze layout out/trace.dat -o out/layout.svg\n"
+	"analyze layout --run 4 out/trace.dat > run4.svg",
+	.exit_status =
+	"0 the picture was written; 2 FILE cannot be read, holds no block to\n"
+	"draw (or run N has none), the output cannot be written, or bad usage.",
+	},
+	{
+	.name = "record", .run = cmd_record,
+	.args = "-o FILE [-s SECS] [-b KB] [-- CMD [ARGS...]]",
+	.help = "trace-cmd record of every event a report needs",
+	.desc =
+	"Runs trace-cmd record with every event report reads (-e kmemlab\n"
+	"-e kmem:mm_page_alloc -e kmem:mm_page_free, and module:module_load\n"
+	"and module_free when the kernel has them).  With CMD, records while\n"
+	"CMD runs and SECS seconds after; without, until Ctrl-C.  Needs root,\n"
+	"trace-cmd on PATH and kmemlab_trace.ko loaded.",
+	.options =
+	"-o, --output FILE\n"
+	"    the recording to write (required).\n"
+	"-s, --settle SECS\n"
+	"    keep recording SECS seconds after CMD ends (0 to 60, default 1).\n"
+	"-b, --buffer KB\n"
+	"    ring buffer size per CPU (trace-cmd record -b).\n"
+	"-h, --help\n"
+	"    print this help.",
+	.examples =
+	"analyze record -o run.dat -- sh -c 'insmod kmemlab.ko nr_structs=4000 && rmmod kmemlab'\n"
+	"analyze report run.dat",
+	.exit_status =
+	"0 recorded and CMD succeeded; 1 recorded, but CMD exited non-zero;\n"
+	"2 trace-cmd is missing, the events do not exist, trace-cmd failed,\n"
+	"or bad usage.",
+	},
+	{
+	.name = "live", .run = cmd_live, .args = "[--json] [-s SECS] [-- CMD [ARGS...]]",
+	.help = "record CMD (or until Ctrl-C) through tracefs, then report",
+	.desc =
+	"A session on the running kernel without a trace.dat: creates its own\n"
+	"tracefs instance, enables the kmemlab and kmem page events there,\n"
+	"runs CMD (or waits for Ctrl-C, SIGTERM or SIGHUP), reads the buffers\n"
+	"into the same model as report, prints the same report and removes the\n"
+	"instance.  Needs root and kmemlab_trace.ko loaded.",
+	.options =
+	"-j, --json\n"
+	"    the report as JSON (file is \"live\").\n"
+	"-s, --settle SECS\n"
+	"    keep reading SECS seconds after CMD ends (0 to 60, default 0.2).\n"
+	"-h, --help\n"
+	"    print this help.",
+	.examples =
+	"analyze live -- sh -c 'insmod kmemlab.ko nr_structs=1000 && rmmod kmemlab'\n"
+	"analyze live --json > session.json    # Ctrl-C to stop",
+	.exit_status =
+	"0 the report was printed; 1 it was printed, but CMD exited non-zero;\n"
+	"2 tracefs, the events or the instance are not available, or bad usage.",
+	},
+	{
+	.name = "help", .run = cmd_help, .args = "[COMMAND]",
+	.help = "show this help, or a command's",
+	.desc =
+	"Without COMMAND, lists the commands; with one, prints its manual page\n"
+	"(the same as analyze COMMAND --help).  The full manual is\n"
+	"docs/analyze.md.",
+	.examples =
+	"analyze help report",
+	.exit_status =
+	"0 the help was printed; 2 COMMAND does not exist.",
+	},
 };
 
 #define NR_COMMANDS ARRAY_SIZE(commands)
@@ -56,14 +190,46 @@ void analyze_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* A heading, then text with every line indented as a man page does. */
+static void section(FILE *out, const char *head, const char *text)
+{
+	const char *p = text, *nl;
+
+	if (!text)
+		return;
+	fprintf(out, "\n%s\n", head);
+	for (; *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		fprintf(out, "    %.*s\n", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+}
+
+static void manual(const struct analyze_cmd *c, FILE *out)
+{
+	fprintf(out, "NAME\n    analyze %s - %s\n", c->name, c->help);
+	fprintf(out, "\nSYNOPSIS\n    analyze %s %s\n", c->name, c->args);
+	section(out, "DESCRIPTION", c->desc);
+	section(out, "OPTIONS", c->options);
+	section(out, "EXAMPLES", c->examples);
+	section(out, "EXIT STATUS", c->exit_status);
+	fputs("\nSEE ALSO\n    analyze help, docs/analyze.md, docs/events.md\n", out);
+}
+
 int analyze_usage(const char *name, FILE *out)
 {
 	const struct analyze_cmd *c = find_cmd(name);
 
 	if (!c)
 		return EXIT_INPUT;
-	fprintf(out, "usage: analyze %s %s\n  %s\n", c->name, c->args, c->help);
-	return out == stderr ? EXIT_INPUT : EXIT_OK;
+	if (out != stderr) {
+		manual(c, out);
+		return EXIT_OK;
+	}
+	fprintf(out, "usage: analyze %s %s\n  (analyze %s --help for more)\n",
+		c->name, c->args, c->name);
+	return EXIT_INPUT;
 }
 
 static void usage(FILE *out)
@@ -72,8 +238,8 @@ static void usage(FILE *out)
 
 	fprintf(out, "usage: analyze COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(out, "  %-8s %-26s %s\n", commands[i].name,
-			commands[i].args, commands[i].help);
+		fprintf(out, "  %-8s %s\n  %-8s   %s\n", commands[i].name,
+			commands[i].args, "", commands[i].help);
 	fprintf(out, "\n'analyze COMMAND --help' for one command; see docs/analyze.md\n");
 }
 

@@ -3,6 +3,7 @@
 #ifndef _KMEMLAB_MODEL_PRIV_H
 #define _KMEMLAB_MODEL_PRIV_H
 
+#include "flags.h"
 #include "hmap.h"
 #include "model.h"
 
@@ -28,6 +29,7 @@ struct model {
 	struct hmap blocks;	/* pfn -> struct block_ref, live blocks */
 	struct hmap kpages;	/* pfn -> struct kpage, kernel live pages */
 	struct model_sys sys;
+	struct flag_names gfp;
 	bool finished;
 };
 
@@ -36,5 +38,7 @@ struct model_block *model_live_block(struct model *m, uint64_t pfn,
 int model_invalid(struct model *m, struct model_run *r);
 void model_stamp(struct model *m, uint64_t ts);
 void model_block_settle(struct model_run *r, struct model_block *b);
+/* model-walk.c: the walk's share of one kmemlab_translate. */
+int model_walk_note(struct model_run *r, const struct kmemlab_translate_ev *ev);
 
 #endif /* _KMEMLAB_MODEL_PRIV_H */

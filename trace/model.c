@@ -45,13 +45,26 @@ void model_free(struct model *m)
 		for (j = 0; j < m->runs[i]->nr_block_slots; j++)
 			block_drop_maps(&m->runs[i]->blocks[j]);
 		free(m->runs[i]->blocks);
+		free(m->runs[i]->ranges);
 		free(m->runs[i]);
 	}
 	free(m->runs);
 	hmap_release(&m->run_ids);
 	hmap_release(&m->blocks);
 	hmap_release(&m->kpages);
+	flag_names_release(&m->gfp);
 	free(m);
+}
+
+struct flag_names *model_gfp_names(struct model *m)
+{
+	return &m->gfp;
+}
+
+const char *model_gfp_format(const struct model *m, uint64_t flags,
+			     char *buf, size_t len)
+{
+	return flag_names_format(&m->gfp, flags, buf, len);
 }
 
 int model_invalid(struct model *m, struct model_run *r)
@@ -403,8 +416,12 @@ int model_handle_translate(struct model *m, uint64_t ts, int cpu,
 	bool bad;
 
 	(void)cpu;
+	if (ev->level < 0 || ev->level >= MODEL_NR_LEVELS) {
+		model_stamp(m, ts);
+		return model_invalid(m, run_findnew(m, ev->run));
+	}
 	b = page_event(m, ts, ev->run, ev->index, ev->pfn, &r);
-	if (!r)
+	if (!r || model_walk_note(r, ev))
 		return -1;
 	bad = !ev->match || ev->phys != ev->ref_phys ||
 	      (r->page_size && ev->phys >> r->page_shift != ev->pfn);

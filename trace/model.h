@@ -24,6 +24,7 @@
 #define MODEL_NR_MIGRATETYPES	6	/* Unmovable .. Isolate; more is "other" */
 #define MODEL_MAX_BLOCKS	262144	/* per run, 1 GiB of vmalloc: one a page */
 #define MODEL_PFN_NONE		UINT64_MAX	/* failed allocation (-1UL) */
+#define MODEL_NR_LEVELS		6	/* none, pte, pmd, pud, p4d, pgd */
 
 enum model_mode {
 	MODEL_MODE_PAGES,
@@ -147,6 +148,16 @@ struct model_block {
 	uint64_t *off_map;
 };
 
+/*
+ * Pages of a run that sit one after another in physical memory: page
+ * indices index .. index + len - 1 have pfns pfn .. pfn + len - 1.
+ */
+struct model_range {
+	uint32_t index;
+	uint32_t len;
+	uint64_t pfn;
+};
+
 struct model_run {
 	uint32_t id;		/* the module's run number */
 	bool begun;		/* kmemlab_run_begin seen */
@@ -183,6 +194,15 @@ struct model_run {
 	uint64_t values_filled;
 	uint64_t values_checked;
 	uint64_t value_mismatches;
+
+	/* the page-table walk, from kmemlab_translate */
+	uint64_t walk_mismatches;	/* walk_phys != ref_phys */
+	uint64_t linear_mismatches;	/* lin_phys (when recorded) != walk_phys */
+	uint64_t levels[MODEL_NR_LEVELS];	/* leaves found at each level */
+	struct model_range *ranges;	/* in order of page index */
+	uint32_t nr_ranges;
+	uint32_t range_cap;		/* allocated entries (internal) */
+	uint32_t largest_range;		/* pages */
 
 	uint64_t stray_pages;		/* page events outside every block */
 	uint64_t unmatched_frees;	/* kmemlab_free of no live block */
@@ -243,9 +263,22 @@ size_t model_nr_runs(const struct model *m);
 const struct model_run *model_run_get(const struct model *m, size_t i);
 const struct model_sys *model_sys_get(const struct model *m);
 
+struct flag_names;
+/* The recording's GFP flag names: the reader fills them, outputs use them. */
+struct flag_names *model_gfp_names(struct model *m);
+/* flags by name into buf, or NULL when the recording named none. */
+const char *model_gfp_format(const struct model *m, uint64_t flags,
+			     char *buf, size_t len);
+
 /* Helpers shared by every output. */
 const char *model_mode_name(int mode);
 const char *model_migratetype_name(int mt);	/* mt == NR: "other" */
+const char *model_level_name(int level);	/* "pte", "pmd", ... */
+/*
+ * Whether __pa()'s linear-map arithmetic should give the walk's answer:
+ * yes for the direct map (pages, kmalloc), no for vmalloc addresses.
+ */
+bool model_run_linear_applies(const struct model_run *r);
 uint32_t model_order_for_pages(uint64_t pages);	/* ceil(log2(pages)) */
 uint64_t model_run_waste_pages(const struct model_run *r);
 uint64_t model_block_lifetime_ns(const struct model_block *b);

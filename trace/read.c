@@ -21,6 +21,7 @@
 #include <trace-cmd.h>
 
 #include "model.h"
+#include "perf-data.h"
 #include "read.h"
 #include "util.h"
 
@@ -268,7 +269,8 @@ struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 	ctx->tep = tep;
 	ctx->m = m;
 	ctx->events = calloc(NR_EVENTS, sizeof(*ctx->events));
-	if (!ctx->events || bind_events(ctx, err, len))
+	if (!ctx->events || bind_events(ctx, err, len) ||
+	    read_gfp_names(tep, model_gfp_names(m)))
 		goto fail;
 	if (!ctx->nr_events) {
 		set_err(err, len, NO_EVENTS);
@@ -399,6 +401,8 @@ static int precheck(const char *path, char *err, size_t len)
 		set_err(err, len, "not a trace-cmd recording (trace.dat)");
 		goto fail;
 	}
+	if (read_check_size(fd, err, len))
+		goto fail;
 	close(fd);
 	return 0;
 fail:
@@ -551,6 +555,8 @@ int read_file_load(const char *path, struct model *m, struct read_stats *st,
 	static int saved_stderr;	/* static: survives siglongjmp */
 	int ret, saved;
 
+	if (perf_data_is(path))		/* perf record's file: trace/perf-data.c */
+		return perf_data_load(path, m, st, err, len);
 	if (precheck(path, err, len))
 		return -1;
 	tracecmd_set_loglevel(TEP_LOG_NONE);

@@ -35,10 +35,19 @@ struct read_stats {
  */
 struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 			      char *err, size_t len);
+struct flag_names;
+/* The GFP flag names of the recording's own print formats (read-flags.c). */
+int read_gfp_names(struct tep_handle *tep, struct flag_names *t);
 /* Dispatch one record to its handler; records of other events are ignored. */
 int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec);
 const struct read_stats *read_ctx_stats(const struct read_ctx *ctx);
 void read_ctx_free(struct read_ctx *ctx);
+
+/*
+ * -1 with errno EIO and the cause in @err when the trace.dat open on @fd
+ * ends before the data its header declares (read-size.c).
+ */
+int read_check_size(int fd, char *err, size_t len);
 
 /*
  * Open @path, read every CPU in timestamp order into @m, finish @m.

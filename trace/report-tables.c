@@ -5,6 +5,7 @@
  * stat --page prints them, '.' for zero), and the SUMMARY block.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -56,15 +57,20 @@ int report_runs_table(const struct model *m, const struct report_filter *f,
 		"waste", "waste%", "blocks", "xlate-bad", "value-bad",
 		"leaked", "<state",
 	};
+	const struct model_run **runs = report_sorted_runs(m, &f->sort);
 	struct table *t = table_new(13, heads);
 	size_t i;
 	int ret = 0;
 
-	if (!t)
+	if (!t || !runs) {
+		table_free(t);
+		free(runs);
 		return -1;
+	}
 	for (i = 0; i < model_nr_runs(m) && !ret; i++)
-		if (report_filter_match(f, model_run_get(m, i)))
-			ret = run_row(t, model_run_get(m, i));
+		if (report_filter_match(f, runs[i]))
+			ret = run_row(t, runs[i]);
+	free(runs);
 	if (!ret) {
 		fputs("RUNS (pages: needed, allocated, waste)\n", out);
 		table_print(t, out, "  ");
@@ -205,6 +211,7 @@ struct totals {
 	uint64_t runs, complete, blocks, failed, leaked, pages, waste;
 	uint64_t xlate, xlate_bad, values, value_bad, unverified;
 	uint64_t matched, expected, contiguous_bad, unaligned;
+	uint64_t walk_bad, linear_bad, linear_expected;
 };
 
 static void add_block(struct totals *t, const struct model_run *r,
@@ -237,6 +244,11 @@ static void add_run(struct totals *t, const struct model_run *r)
 	t->values += r->values_checked;
 	t->value_bad += r->value_mismatches;
 	t->unverified += r->unverified;
+	t->walk_bad += r->walk_mismatches;
+	if (model_run_linear_applies(r))
+		t->linear_bad += r->linear_mismatches;
+	else
+		t->linear_expected += r->linear_mismatches;
 	for (i = 0; i < r->nr_block_slots; i++)
 		add_block(t, r, &r->blocks[i]);
 }
@@ -260,6 +272,10 @@ void report_summary(const struct model *m, const struct read_stats *st,
 		t.pages, t.waste);
 	fprintf(out, "  translations    %" PRIu64 " checked, %" PRIu64 " mismatched\n",
 		t.xlate, t.xlate_bad);
+	fprintf(out, "  page walk       %" PRIu64 " of %" PRIu64 " differ from the kernel's answer;"
+		" linear map wrong %" PRIu64 " times (pages, kmalloc), differs %" PRIu64
+		" times in vmalloc (expected)\n",
+		t.walk_bad, t.xlate, t.linear_bad, t.linear_expected);
 	fprintf(out, "  values          %" PRIu64 " verified, %" PRIu64
 		" mismatched; %" PRIu64 " filled pages never verified\n",
 		t.values, t.value_bad, t.unverified);

@@ -82,8 +82,12 @@ static void print_checks(const struct model_run *r, FILE *out)
 		r->values_filled, r->values_checked, r->value_mismatches,
 		r->end_mismatches);
 	fputs("  timings   ", out);
-	print_per_page(" fill", r->fill_ns, r->pages_filled, out);
-	print_per_page(", verify", r->verify_ns, r->pages_verified, out);
+	if (r->ended) {
+		print_per_page(" fill", r->fill_ns, r->pages_filled, out);
+		print_per_page(", verify", r->verify_ns, r->pages_verified, out);
+	} else {
+		fputs(" not recorded (kmemlab_run_end missing)", out);
+	}
 	fputc('\n', out);
 	if (r->stray_pages || r->unmatched_frees || r->invalid_events)
 		fprintf(out, "  anomalies  %" PRIu64 " page events outside every block, %"
@@ -96,19 +100,33 @@ static const char *yes_no(bool v)
 	return v ? "yes" : "NO";
 }
 
-static void print_kernel_view(const struct model_run *r,
-			      const struct model_block *b, bool has_kmem,
-			      FILE *out)
+/* " (GFP_KERNEL|__GFP_COMP)" when the recording names the flags, else "". */
+static const char *gfp_names(const struct model *m, uint64_t flags,
+			     char *buf, size_t len)
 {
+	char names[480];
+
+	if (!model_gfp_format(m, flags, names, sizeof(names)))
+		return "";
+	snprintf(buf, len, " (%s)", names);
+	return buf;
+}
+
+static void print_kernel_view(const struct model *m, const struct model_run *r,
+			      const struct model_block *b, FILE *out)
+{
+	char gfp[512];
+
 	fputs("    kernel   ", out);
-	if (!has_kmem) {
+	if (!model_sys_get(m)->has_kmem) {
 		fputs("not recorded (no kmem:mm_page_alloc/mm_page_free events)\n", out);
 		return;
 	}
 	if (b->kernel_alloc_seen)
-		fprintf(out, "mm_page_alloc order %u migratetype %s gfp_flags 0x%" PRIx64,
+		fprintf(out, "mm_page_alloc order %u migratetype %s gfp_flags 0x%" PRIx64 "%s",
 			b->order, model_migratetype_name(b->kernel_migratetype),
-			b->kernel_gfp_flags);
+			b->kernel_gfp_flags,
+			gfp_names(m, b->kernel_gfp_flags, gfp, sizeof(gfp)));
 	else if (!model_run_expects_page_alloc(r))
 		fprintf(out, "no mm_page_alloc (none expected: %s)",
 			r->mode == MODEL_MODE_KMALLOC ? "a slab cache serves it" :
@@ -139,16 +157,18 @@ static uint32_t pages_seen(const struct model_block *b)
 	return n > b->verified ? n : b->verified;
 }
 
-static void print_block(const struct model_run *r, const struct model_block *b,
-			bool has_kmem, FILE *out)
+static void print_block(const struct model *m, const struct model_run *r,
+			const struct model_block *b, FILE *out)
 {
 	uint64_t n = 1ULL << b->order;
+	char gfp[512];
 
 	if (!b->allocated)
 		return;
 	if (b->failed) {
-		fprintf(out, "  block %u  order %u  FAILED (ret %d, gfp_flags 0x%" PRIx64 ")\n",
-			b->index, b->order, b->ret, b->gfp_flags);
+		fprintf(out, "  block %u  order %u  FAILED (ret %d, gfp_flags 0x%" PRIx64 "%s)\n",
+			b->index, b->order, b->ret, b->gfp_flags,
+			gfp_names(m, b->gfp_flags, gfp, sizeof(gfp)));
 		return;
 	}
 	fprintf(out, "  block %u  order %u  pfn 0x%" PRIx64 "-0x%" PRIx64
@@ -164,8 +184,10 @@ static void print_block(const struct model_run *r, const struct model_block *b,
 		PRIu64 " filled, %" PRIu64 " verified, %" PRIu64 " mismatched\n",
 		b->translated, b->translate_mismatches, b->values_filled,
 		b->values_checked, b->value_mismatches);
+	fprintf(out, "    gfp      0x%" PRIx64 "%s\n", b->gfp_flags,
+		gfp_names(m, b->gfp_flags, gfp, sizeof(gfp)));
 	print_block_state(b, out);
-	print_kernel_view(r, b, has_kmem, out);
+	print_kernel_view(m, r, b, out);
 }
 
 static bool block_troubled(const struct model_block *b)
@@ -228,7 +250,7 @@ static int print_ranges(const struct model_run *r, FILE *out)
 #define MAX_TROUBLED 16
 
 /* Runs with many blocks (vmalloc: one a page): ranges, then the odd ones. */
-static void print_block_ranges(const struct model_run *r, bool has_kmem,
+static void print_block_ranges(const struct model *m, const struct model_run *r,
 			       FILE *out)
 {
 	uint32_t i, troubled = 0;
@@ -240,7 +262,7 @@ static void print_block_ranges(const struct model_run *r, bool has_kmem,
 		if (!r->blocks[i].allocated || !block_troubled(&r->blocks[i]))
 			continue;
 		if (troubled++ < MAX_TROUBLED)
-			print_block(r, &r->blocks[i], has_kmem, out);
+			print_block(m, r, &r->blocks[i], out);
 	}
 	if (troubled > MAX_TROUBLED)
 		fprintf(out, "  ... and %u more blocks with problems\n",
@@ -252,7 +274,6 @@ static void print_block_ranges(const struct model_run *r, bool has_kmem,
 void report_run_detail(const struct model *m, const struct model_run *r,
 		       FILE *out)
 {
-	bool has_kmem = model_sys_get(m)->has_kmem;
 	uint32_t i;
 
 	fprintf(out, "RUN %u  mode %s  ret %d  [%s]\n", r->id,
@@ -260,11 +281,12 @@ void report_run_detail(const struct model *m, const struct model_run *r,
 	if (r->begun)
 		print_plan(r, out);
 	print_checks(r, out);
+	report_run_walk(r, out);
 	if (r->nr_block_slots > MAX_DETAILED_BLOCKS)
-		print_block_ranges(r, has_kmem, out);
+		print_block_ranges(m, r, out);
 	else
 		for (i = 0; i < r->nr_block_slots; i++)
-			print_block(r, &r->blocks[i], has_kmem, out);
+			print_block(m, r, &r->blocks[i], out);
 	fputc('\n', out);
 }
 
@@ -322,8 +344,16 @@ static int bad_run(const char *arg)
 	return analyze_usage("report", stderr);
 }
 
+static int bad_sort(const char *arg)
+{
+	analyze_err("report: --sort wants keys among %s, not '%s'",
+		    report_sort_key_names(), arg);
+	return EXIT_INPUT;
+}
+
 static const struct option options[] = {
 	{ "run", required_argument, NULL, 'r' },
+	{ "sort", required_argument, NULL, 's' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -338,15 +368,24 @@ int cmd_report(int argc, char **argv)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:jh", options, NULL)) != -1) {
-		if (c == 'j')
+	while ((c = getopt_long(argc, argv, "r:s:jh", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
 			json = true;
-		else if (c == 'h')
+			break;
+		case 'h':
 			return analyze_usage("report", stdout);
-		else if (c != 'r')
+		case 'r':
+			if (parse_run(optarg, &f))
+				return bad_run(optarg);
+			break;
+		case 's':
+			if (report_sort_parse(&f.sort, optarg))
+				return bad_sort(optarg);
+			break;
+		default:
 			return analyze_usage("report", stderr);
-		else if (parse_run(optarg, &f))
-			return bad_run(optarg);
+		}
 	}
 	if (optind != argc - 1)
 		return analyze_usage("report", stderr);

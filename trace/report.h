@@ -10,10 +10,32 @@
 #include "model.h"
 #include "read.h"
 
-/* Which runs to show: all, or the entries with one run number. */
+/* --sort: keys of the RUNS table, in order of precedence. */
+#define REPORT_MAX_SORT_KEYS 8
+
+struct report_sort_key {
+	const char *name;
+	int (*cmp)(const struct model_run *a, const struct model_run *b);
+};
+
+struct report_sort {
+	int n;
+	const struct report_sort_key *keys[REPORT_MAX_SORT_KEYS];
+	bool desc[REPORT_MAX_SORT_KEYS];
+};
+
+/* "waste,-run": 0, or -1 with errno EINVAL for an unknown key. */
+int report_sort_parse(struct report_sort *s, const char *spec);
+const char *report_sort_key_names(void);
+/* Every run, sorted (recording order without keys); free() the array. */
+const struct model_run **report_sorted_runs(const struct model *m,
+					    const struct report_sort *s);
+
+/* Which runs to show: all, or the entries with one run number; in what order. */
 struct report_filter {
 	bool one;
 	uint32_t run;
+	struct report_sort sort;
 };
 
 bool report_filter_match(const struct report_filter *f,
@@ -34,6 +56,8 @@ void report_order_stats(const struct model *m, const struct report_filter *f,
 
 void report_run_detail(const struct model *m, const struct model_run *r,
 		       FILE *out);
+/* The page-table walk and the physical ranges of one run's pages. */
+int report_run_walk(const struct model_run *r, FILE *out);
 int report_runs_table(const struct model *m, const struct report_filter *f,
 		      FILE *out);
 int report_orders_table(const struct model *m, const struct report_filter *f,

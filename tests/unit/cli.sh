@@ -44,7 +44,53 @@ if command -v python3 >/dev/null; then
 	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="kmemlab-analyze/1"' "$work/out"
 	then ok "json parses"; else bad "json does not parse"; fi
 fi
+# --sort: the RUNS table in the order the JSON's own numbers give
+# (waste descending, then nr_structs, then run), worked out in Python.
+if command -v python3 >/dev/null; then
+	cp "$work/out" "$work/report.json"
+	expect "report --sort" 0 "$analyze" report --sort -waste,structs,run "$trace"
+	if python3 - "$work/report.json" "$work/out" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+want = [r["run"] for r in sorted(d["runs"], key=lambda r: (-r["waste_pages"], r["nr_structs"], r["run"]))]
+text = open(sys.argv[2]).read().split("RUNS (", 1)[1].split("\n\n", 1)[0]
+got = [int(m.group(1)) for m in re.finditer(r"^ +(\d+) +\w+ ", text, re.M)]
+sys.exit(0 if got == want else 1)
+PY
+	then ok "--sort -waste,structs,run orders the RUNS table"
+	else bad "--sort -waste,structs,run: wrong order"; fi
+	expect "report --sort unknown key" 2 "$analyze" report --sort nosuchkey "$trace"
+fi
 expect "help" 0 "$analyze" help
+
+# Every command's manual page: both ways of asking give the same page, it
+# has the man-page sections, and it names every option the command's
+# getopt parser (trace/CMD.c) accepts, long and short.
+src=$(dirname "$0")/../../trace
+for cmd in $("$analyze" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p'); do
+	expect "$cmd --help" 0 "$analyze" "$cmd" --help || continue
+	cp "$work/out" "$work/help-$cmd"
+	expect "help $cmd" 0 "$analyze" help "$cmd"
+	if cmp -s "$work/out" "$work/help-$cmd"; then ok "help $cmd = $cmd --help"
+	else bad "help $cmd differs from $cmd --help"; fi
+	for s in NAME SYNOPSIS DESCRIPTION EXAMPLES 'EXIT STATUS'; do
+		grep_out "$cmd --help has $s" "^$s\$" "help-$cmd"
+	done
+	[ -f "$src/$cmd.c" ] || continue
+	longs=$(sed -n '/struct option/,/^};/s/.*{ "\([a-z-]*\)".*/\1/p' "$src/$cmd.c")
+	shorts=$(sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' "$src/$cmd.c" |
+		tr -d ':+' | sed 's/./& /g')
+	for o in $longs; do
+		if grep -qE -- "(^|[ ,])--$o([ ,=]|\$)" "$work/help-$cmd"; then
+			ok "$cmd --help names --$o"
+		else bad "$cmd --help does not name --$o"; fi
+	done
+	for o in $shorts; do
+		if grep -qE -- "(^|[ ])-$o([ ,]|\$)" "$work/help-$cmd"; then
+			ok "$cmd --help names -$o"
+		else bad "$cmd --help does not name -$o"; fi
+	done
+done
 expect "unknown command" 2 "$analyze" frobnicate
 expect "no such file" 2 "$analyze" report "$work/does-not-exist.dat"
 grep_out "no such file names the cause" 'No such file' err
@@ -58,6 +104,19 @@ for n in 0 9 64 4096 $((size / 3)) $((size / 2)) $((size - 4096)); do
 	expect "truncated to $n bytes" "0 2" "$analyze" report "$work/trunc.dat"
 	expect "check truncated to $n bytes" "0 1 2" "$analyze" check "$work/trunc.dat"
 done
+
+# A version 7 file cut short anywhere, even by its last byte, is refused
+# as truncated (libtracecmd alone reads what is left without a word).
+if [ "$(dd if="$trace" bs=1 skip=10 count=1 2>/dev/null)" = 7 ]; then
+	for cut in 1 2 16 17 100 4096 $((size / 2)) $((size - 64)); do
+		[ "$cut" -lt "$size" ] || continue
+		head -c $((size - cut)) "$trace" >"$work/cut.dat"
+		for cmd in report check; do
+			expect "$cmd of a copy $cut bytes short" 2 "$analyze" $cmd "$work/cut.dat" &&
+				grep_out "$cmd names the cut ($cut)" 'truncated' err
+		done
+	done
+fi
 
 # Flip one byte at spread-out offsets (deterministic, no $RANDOM in sh).
 i=1

@@ -163,6 +163,10 @@ def check_bad_input(analyze, d):
         p = os.path.join(tmp, f"trunc-{frac}.dat")
         open(p, "wb").write(data[:int(len(data) * frac)])
         cases[f"truncated at {int(frac * 100)}%"] = p
+    for cut in (1, 17, 4096):
+        p = os.path.join(tmp, f"cut-{cut}.dat")
+        open(p, "wb").write(data[:-cut])
+        cases[f"{cut} bytes short"] = p
     for name, p in cases.items():
         for cmd in ("report", "check"):
             rc, out, err = run(analyze, cmd, p)

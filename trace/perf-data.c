@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * perf.data as tools/perf/Documentation/perf.data-file-format.txt documents
+ * it: a header naming the attribute, data and feature sections, or (piped,
+ * `perf record -o -`) a 16-byte header followed by one stream in which the
+ * attributes and the tracing data are records too.  The file is mapped
+ * read-only; every offset and size is checked against it before use, and
+ * every value is read with memcpy (piped records are not 8-byte aligned).
+ *
+ * perf writes each CPU's ring buffer in chunks, so samples are in time
+ * order per CPU but not across CPUs.  The model wants one time-ordered
+ * stream (a block freed on another CPU than it was allocated on), so the
+ * CPUs are merged, one cursor each over the mapped data: memory stays one
+ * record per CPU, whatever the length of the recording.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
+#include <event-parse.h>
+
+#include "model.h"
+#include "perf-data-priv.h"
+#include "perf-data.h"
+#include "read.h"
+
+#define MAGIC2		0x32454c4946524550ULL	/* "PERFILE2" as a host u64 */
+#define MAGIC2_SWAPPED	0x50455246494c4532ULL
+#define MAGIC1		"PERFFILE"		/* the format before 2009 */
+#define FEAT_TRACING_DATA 1
+#define MAX_ATTRS	4096
+#define ATTR_SIZE_VER0	64	/* perf_event_attr's first published size */
+
+#define RECORD_WITH \
+	"record with: perf record -a -e 'kmemlab:*' -e kmem:mm_page_alloc " \
+	"-e kmem:mm_page_free"
+
+struct section {
+	uint64_t offset;
+	uint64_t size;
+};
+
+struct file_header {
+	uint64_t magic;
+	uint64_t size;
+	uint64_t attr_size;
+	struct section attrs;
+	struct section data;
+	struct section event_types;
+	uint64_t features[4];
+};
+
+void pd_err(char *err, size_t len, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	errno = e;
+}
+
+const uint8_t *pd_span(const struct pfile *f, uint64_t off, uint64_t len)
+{
+	if (off > f->size || len > f->size - off)
+		return NULL;
+	return f->base + off;
+}
+
+static int map_file(const char *path, struct pfile *f, char *err, size_t len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		pd_err(err, len, errno, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 16) {
+		pd_err(err, len, EINVAL, "not a regular perf.data file");
+		goto fail;
+	}
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		pd_err(err, len, errno, "mmap: %s", strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	f->base = p;
+	f->size = st.st_size;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Add one attribute: @attr is @size bytes of perf_event_attr, then ids. */
+int pd_attr_add(struct pfile *f, const uint8_t *attr, uint64_t size,
+		const uint8_t *ids, uint64_t nr_ids)
+{
+	struct perf_event_attr a = { 0 };
+	struct pattr *pa;
+
+	if (size < ATTR_SIZE_VER0 || f->nr_attrs >= MAX_ATTRS)
+		return -1;
+	memcpy(&a, attr, size < sizeof(a) ? size : sizeof(a));
+	pa = realloc(f->attrs, (f->nr_attrs + 1) * sizeof(*pa));
+	if (!pa)
+		return -1;
+	f->attrs = pa;
+	pa += f->nr_attrs++;
+	pa->sample_type = a.sample_type;
+	pa->read_format = a.read_format;
+	pa->sample_id_all = a.sample_id_all;
+	pa->ids = ids;
+	pa->nr_ids = nr_ids;
+	return 0;
+}
+
+/* Each entry: perf_event_attr (attr_size - 16 bytes), then the ids section. */
+static int read_attrs(struct pfile *f, const struct file_header *h,
+		      char *err, size_t len)
+{
+	uint64_t n, i, asize = h->attr_size;
+
+	if (asize < ATTR_SIZE_VER0 + sizeof(struct section) || asize > 4096 ||
+	    !pd_span(f, h->attrs.offset, h->attrs.size) ||
+	    h->attrs.size % asize || !h->attrs.size)
+		goto bad;
+	n = h->attrs.size / asize;
+	for (i = 0; i < n; i++) {
+		const uint8_t *e = f->base + h->attrs.offset + i * asize;
+		struct section ids;
+
+		memcpy(&ids, e + asize - sizeof(ids), sizeof(ids));
+		if (ids.size % 8 || !pd_span(f, ids.offset, ids.size) ||
+		    pd_attr_add(f, e, asize - sizeof(ids), f->base + ids.offset,
+				ids.size / 8))
+			goto bad;
+	}
+	return 0;
+bad:
+	pd_err(err, len, EINVAL, "corrupted perf.data: bad attribute section");
+	return -1;
+}
+
+/* The feature table follows the data; one entry per feature bit set. */
+static int find_tracing(struct pfile *f, const struct file_header *h,
+			char *err, size_t len)
+{
+	const uint8_t *entry;
+	struct section s;
+
+	if (!(h->features[0] & (1ULL << FEAT_TRACING_DATA)))
+		return 0;	/* prescan says what is missing */
+	/* Bit 0 is reserved, never set: tracing data is the first entry. */
+	entry = pd_span(f, h->data.offset + h->data.size, sizeof(s));
+	if (h->data.offset + h->data.size < h->data.offset || !entry)
+		goto bad;
+	memcpy(&s, entry, sizeof(s));
+	f->tracing = pd_span(f, s.offset, s.size);
+	f->tracing_len = s.size;
+	if (!f->tracing)
+		goto bad;
+	return 0;
+bad:
+	pd_err(err, len, EINVAL,
+	       "corrupted perf.data: tracing data section outside the file (truncated?)");
+	return -1;
+}
+
+static int read_magic(struct pfile *f, uint64_t *hsize, char *err, size_t len)
+{
+	uint64_t magic;
+
+	memcpy(&magic, f->base, 8);
+	memcpy(hsize, f->base + 8, 8);
+	if (magic == MAGIC2_SWAPPED) {
+		pd_err(err, len, EINVAL,
+		       "perf.data of the other byte order: read it on a machine like the one that recorded it");
+		return -1;
+	}
+	if (magic != MAGIC2) {
+		pd_err(err, len, EINVAL, !memcmp(f->base, MAGIC1, 8) ?
+		       "perf.data in the old PERFFILE format: record it again with a current perf" :
+		       "not a perf.data file");
+		return -1;
+	}
+	return 0;
+}
+
+static int read_header(struct pfile *f, char *err, size_t len)
+{
+	struct file_header h;
+	uint64_t hsize;
+
+	if (read_magic(f, &hsize, err, len))
+		return -1;
+	if (hsize == 16) {	/* piped: everything is in the stream */
+		f->pipe = true;
+		f->data_off = 16;
+		f->data_end = f->size;
+		return 0;
+	}
+	if (hsize < sizeof(h) || f->size < sizeof(h)) {
+		pd_err(err, len, EINVAL, "corrupted perf.data: header too short (truncated?)");
+		return -1;
+	}
+	memcpy(&h, f->base, sizeof(h));
+	if (!pd_span(f, h.data.offset, h.data.size)) {
+		pd_err(err, len, EINVAL,
+		       "corrupted perf.data: data section outside the file (truncated?)");
+		return -1;
+	}
+	f->data_off = h.data.offset;
+	f->data_end = h.data.offset + h.data.size;
+	return read_attrs(f, &h, err, len) || find_tracing(f, &h, err, len);
+}
+
+static void pfile_close(struct pfile *f)
+{
+	if (f->base)
+		munmap((void *)f->base, f->size);
+	free(f->attrs);
+}
+
+static int check_contents(const struct pfile *f, char *err, size_t len)
+{
+	if (f->compressed) {
+		pd_err(err, len, ENOTSUP,
+		       "compressed perf.data (perf record -z) is not read: record without -z");
+		return -1;
+	}
+	if (!f->tracing) {
+		pd_err(err, len, ENOENT,
+		       "no tracepoint data in this perf.data (no tracing-data section) \u2014 "
+		       RECORD_WITH);
+		return -1;
+	}
+	if (!f->nr_raw) {
+		pd_err(err, len, ENOENT,
+		       "no raw tracepoint samples in this perf.data \u2014 " RECORD_WITH);
+		return -1;
+	}
+	return 0;
+}
+
+static int load(struct pfile *f, struct model *m, struct read_stats *st,
+		char *err, size_t len)
+{
+	struct tep_handle *tep;
+	struct read_ctx *ctx;
+	int ret = -1;
+
+	tep = perf_tracing_parse(f->tracing, f->tracing_len, err, len);
+	if (!tep)
+		return -1;
+	ctx = read_ctx_new(tep, m, err, len);
+	if (!ctx)
+		goto out;
+	if (pd_merge(f, m, ctx, err, len))
+		goto out;
+	if (!read_ctx_stats(ctx)->handled) {
+		pd_err(err, len, ENOENT,
+		       "no kmemlab or kmem page samples in this perf.data \u2014 "
+		       RECORD_WITH);
+		goto out;
+	}
+	if (st) {
+		*st = *read_ctx_stats(ctx);
+		st->bad_records += f->bad_samples;
+	}
+	model_finish(m);
+	ret = 0;
+out:
+	read_ctx_free(ctx);
+	tep_free(tep);
+	return ret;
+}
+
+int perf_data_load(const char *path, struct model *m, struct read_stats *st,
+		   char *err, size_t len)
+{
+	struct pfile f = { 0 };
+	int ret = -1;
+
+	tep_set_loglevel(TEP_LOG_NONE);
+	if (map_file(path, &f, err, len))
+		return -1;
+	if (!read_header(&f, err, len) && !pd_prescan(&f, err, len) &&
+	    !check_contents(&f, err, len))
+		ret = load(&f, m, st, err, len);
+	pfile_close(&f);
+	return ret;
+}
+
+bool perf_data_is(const char *path)
+{
+	char buf[8];
+	int fd = open(path, O_RDONLY);
+	bool is;
+
+	if (fd < 0)
+		return false;
+	is = read(fd, buf, sizeof(buf)) == sizeof(buf) &&
+	     (!memcmp(buf, "PERFILE2", 8) || !memcmp(buf, "2ELIFREP", 8) ||
+	      !memcmp(buf, MAGIC1, 8));
+	close(fd);
+	return is;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracing data of a perf.data (feature HEADER_TRACING_DATA, or the
+ * PERF_RECORD_HEADER_TRACING_DATA record of a piped file): the same event
+ * formats a trace.dat carries, in the same layout, handed to libtraceevent.
+ * A cursor over the buffer refuses every read past its end, so a damaged
+ * section ends in an error line, never in a read outside the file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "perf-data.h"
+#include "util.h"
+
+/* Systems whose formats the analyzer reads; the others are skipped. */
+static const char *const wanted_systems[] = { "kmemlab", "kmem" };
+
+struct cursor {
+	const uint8_t *p;
+	const uint8_t *end;
+};
+
+static void terr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	errno = EINVAL;
+}
+
+static const uint8_t *take(struct cursor *c, uint64_t n)
+{
+	const uint8_t *p = c->p;
+
+	if (n > (uint64_t)(c->end - c->p))
+		return NULL;
+	c->p += n;
+	return p;
+}
+
+static int take_u32(struct cursor *c, uint32_t *v)
+{
+	const uint8_t *p = take(c, sizeof(*v));
+
+	if (!p)
+		return -1;
+	memcpy(v, p, sizeof(*v));
+	return 0;
+}
+
+static int take_u64(struct cursor *c, uint64_t *v)
+{
+	const uint8_t *p = take(c, sizeof(*v));
+
+	if (!p)
+		return -1;
+	memcpy(v, p, sizeof(*v));
+	return 0;
+}
+
+/* A NUL-terminated string inside the buffer. */
+static const char *take_str(struct cursor *c)
+{
+	const uint8_t *nul = memchr(c->p, '\0', c->end - c->p);
+	const char *s = (const char *)c->p;
+
+	if (!nul)
+		return NULL;
+	c->p = nul + 1;
+	return s;
+}
+
+/* A u64 size followed by that many bytes. */
+static const uint8_t *take_blob(struct cursor *c, uint64_t *size)
+{
+	if (take_u64(c, size))
+		return NULL;
+	return take(c, *size);
+}
+
+static bool wanted(const char *sys)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wanted_systems); i++)
+		if (!strcmp(sys, wanted_systems[i]))
+			return true;
+	return false;
+}
+
+static int parse_preamble(struct tep_handle *tep, struct cursor *c,
+			  char *err, size_t len)
+{
+	static const uint8_t magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c',
+					 'i', 'n', 'g' };
+	const uint8_t *p = take(c, sizeof(magic));
+	const uint8_t *flags;
+	uint32_t page_size;
+
+	if (!p || memcmp(p, magic, sizeof(magic)) || !take_str(c)) {
+		terr(err, len, "tracing data has no 'tracing' magic");
+		return -1;
+	}
+	flags = take(c, 2);	/* file_bigendian, long_size */
+	if (!flags || take_u32(c, &page_size)) {
+		terr(err, len, "tracing data truncated in its preamble");
+		return -1;
+	}
+	if (flags[0] != tep_is_bigendian() ||
+	    (flags[1] != 4 && flags[1] != 8) || page_size < 512 ||
+	    page_size > (1U << 24) || (page_size & (page_size - 1))) {
+		terr(err, len,
+		     "tracing data of another byte order or with a bad long/page size (%u/%u)",
+		     flags[1], page_size);
+		return -1;
+	}
+	tep_set_local_bigendian(tep, (enum tep_endian)tep_is_bigendian());
+	tep_set_file_bigendian(tep, (enum tep_endian)flags[0]);
+	tep_set_long_size(tep, flags[1]);
+	tep_set_page_size(tep, page_size);
+	return 0;
+}
+
+static int parse_headers(struct tep_handle *tep, struct cursor *c,
+			 char *err, size_t len)
+{
+	const uint8_t *name, *page, *event;
+	uint64_t page_len, event_len;
+
+	name = take(c, sizeof("header_page"));
+	if (!name || memcmp(name, "header_page", sizeof("header_page")))
+		goto bad;
+	page = take_blob(c, &page_len);
+	name = take(c, sizeof("header_event"));
+	if (!page || !name || memcmp(name, "header_event", sizeof("header_event")))
+		goto bad;
+	event = take_blob(c, &event_len);
+	if (!event)
+		goto bad;
+	tep_parse_header_page(tep, (char *)page, page_len,
+			      tep_get_long_size(tep));
+	return 0;
+bad:
+	terr(err, len, "tracing data: bad or truncated header_page/header_event");
+	return -1;
+}
+
+/* u32 count, then count formats (u64 size + text) of one system. */
+static int parse_formats(struct tep_handle *tep, struct cursor *c,
+			 const char *sys, bool parse)
+{
+	uint32_t n, i;
+
+	if (take_u32(c, &n))
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint64_t size;
+		const uint8_t *fmt = take_blob(c, &size);
+
+		if (!fmt)
+			return -1;
+		/* A format libtraceevent cannot parse is left out, as perf does. */
+		if (parse)
+			tep_parse_event(tep, (const char *)fmt, size, sys);
+	}
+	return 0;
+}
+
+static int parse_systems(struct tep_handle *tep, struct cursor *c,
+			 char *err, size_t len)
+{
+	uint32_t n, i;
+
+	if (parse_formats(tep, c, "ftrace", false) || take_u32(c, &n))
+		goto bad;
+	for (i = 0; i < n; i++) {
+		const char *sys = take_str(c);
+
+		if (!sys || parse_formats(tep, c, sys, wanted(sys)))
+			goto bad;
+	}
+	return 0;
+bad:
+	terr(err, len, "tracing data truncated in the event formats");
+	return -1;
+}
+
+struct tep_handle *perf_tracing_parse(const uint8_t *buf, uint64_t len,
+				      char *err, size_t errlen)
+{
+	struct cursor c = { buf, buf + len };
+	struct tep_handle *tep = tep_alloc();
+
+	if (!tep) {
+		terr(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (parse_preamble(tep, &c, err, errlen) ||
+	    parse_headers(tep, &c, err, errlen) ||
+	    parse_systems(tep, &c, err, errlen)) {
+		tep_free(tep);
+		return NULL;
+	}
+	return tep;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Is a trace.dat whole?  libtracecmd 3.1.6 reads a file cut short without
+ * complaint (the last CPU's data just ends early), so check what the file
+ * declares against its size.  A version 7 file (trace-cmd.dat.v7(5)) is,
+ * after its fixed header, a sequence of sections, each a 16-byte header
+ * (u16 id, u16 flags, u32 string id, u64 size) and size bytes of data,
+ * the CPU data inside its buffer section: trace-cmd writes them one after
+ * another up to the end of the file.  Walking them must end exactly at
+ * the end of the file; a section that runs past it means the file was
+ * cut.  Other versions are left to libtracecmd.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "read.h"
+
+#define SEC_HEADER	16
+#define TRUNCATED \
+	"truncated recording: the file ends before the data its header " \
+	"declares (copy it again, or record again)"
+#define MAX_SECTION_ID	64	/* ids are small; anything else: not a walk */
+
+struct dat {
+	int fd;
+	uint64_t size;
+	bool big_endian;
+};
+
+static int read_at(const struct dat *d, uint64_t off, void *buf, size_t n)
+{
+	return pread(d->fd, buf, n, off) == (ssize_t)n ? 0 : -1;
+}
+
+static uint64_t get(const struct dat *d, const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[d->big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* Skip a NUL-terminated string at *off (at most 64 bytes). */
+static int skip_string(const struct dat *d, uint64_t *off)
+{
+	char buf[64];
+	ssize_t n = pread(d->fd, buf, sizeof(buf), *off);
+	char *nul = n > 0 ? memchr(buf, '\0', n) : NULL;
+
+	if (!nul)
+		return -1;
+	*off += nul - buf + 1;
+	return 0;
+}
+
+/*
+ * v7 fixed header: magic (10), "7\0", endian, long size, u32 page size,
+ * compression name and version strings, u64 offset of the first options
+ * section.  Returns the offset of the first section.
+ */
+static int first_section(struct dat *d, uint64_t *off)
+{
+	unsigned char h[14];
+
+	if (read_at(d, 0, h, sizeof(h)) || memcmp(h + 10, "7", 2))
+		return 1;	/* not version 7 */
+	d->big_endian = h[12];
+	*off = 18;
+	if (skip_string(d, off) || skip_string(d, off))
+		return -1;
+	*off += 8;
+	return 0;
+}
+
+/* 0 whole (or not a v7 walk we can judge), -1 with errno EIO: cut short. */
+static int walk_sections(struct dat *d)
+{
+	unsigned char h[SEC_HEADER];
+	uint64_t off;
+	int r = first_section(d, &off);
+
+	if (r)
+		return r > 0 ? 0 : -1;
+	while (off < d->size) {
+		uint64_t end;
+
+		if (off + SEC_HEADER > d->size || read_at(d, off, h, sizeof(h)))
+			return -1;
+		if (get(d, h, 2) > MAX_SECTION_ID)
+			return 0;	/* not laid out as we know: no verdict */
+		end = off + SEC_HEADER + get(d, h + 8, 8);
+		if (end < off || end > d->size)
+			return -1;
+		off = end;
+	}
+	return off == d->size ? 0 : -1;
+}
+
+int read_check_size(int fd, char *err, size_t len)
+{
+	struct dat d = { .fd = fd };
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -1;
+	d.size = st.st_size;
+	if (!walk_sections(&d))
+		return 0;
+	snprintf(err, len, "%s", TRUNCATED);
+	errno = EIO;
+	return -1;
+}
