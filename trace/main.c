@@ -285,7 +285,7 @@ struct model *analyze_load(const char *path, struct read_stats *st)
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
-	return "leak:__isoc99_vsscanf\nleak:libtracecmd.so\n";
+	return "leak:__isoc99_vsscanf\nleak:libtracecmd.so\nleak:libtraceevent.so\n";
 }
 
 const char *__lsan_default_options(void);

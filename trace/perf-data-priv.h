@@ -13,6 +13,8 @@
 struct model;
 struct read_ctx;
 
+#define PD_MAX_CPUS	4096	/* a sample's cpu above this is malformed */
+
 /* How the samples of one perf_event_attr are laid out. */
 struct pattr {
 	uint64_t sample_type;
@@ -34,6 +36,7 @@ struct pfile {
 	const uint8_t *tracing;	/* tracing data (event formats) */
 	uint64_t tracing_len;
 	int nr_cpus;		/* highest sample cpu + 1 */
+	uint64_t cpu_seen[PD_MAX_CPUS / 64];	/* CPUs with a sample or loss */
 	uint64_t nr_raw;	/* samples with raw tracepoint data */
 	uint64_t bad_samples;	/* shorter than their layout: skipped */
 	bool compressed;	/* PERF_RECORD_COMPRESSED seen */

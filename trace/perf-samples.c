@@ -23,8 +23,6 @@
 #define REC_AUXTRACE		71
 #define REC_COMPRESSED		81
 
-#define MAX_CPUS	4096
-
 #define S(x)		PERF_SAMPLE_##x
 #define BITS(st, m)	((uint64_t)__builtin_popcountll((st) & (m)))
 
@@ -193,7 +191,7 @@ static int parse_sample(const struct pfile *f, const struct rec *rec,
 	struct rd r = { rec->p, rec->p + rec->len };
 
 	memset(s, 0, sizeof(*s));
-	if (!a || !walk_sample(&r, a, s) || s->cpu >= MAX_CPUS)
+	if (!a || !walk_sample(&r, a, s) || s->cpu >= PD_MAX_CPUS)
 		return -1;
 	if (!(a->sample_type & S(RAW)))
 		return 0;
@@ -226,7 +224,7 @@ static uint64_t parse_lost(const struct pfile *f, const struct rec *r,
 	t = r->p + r->len - n + 8 * BITS(st, S(TID) | S(TIME) | S(ID) |
 					 S(STREAM_ID));
 	memcpy(cpu, t, 4);
-	if (*cpu >= MAX_CPUS)
+	if (*cpu >= PD_MAX_CPUS)
 		*cpu = 0;
 	return lost;
 }
@@ -299,6 +297,7 @@ static void count(struct pfile *f, const struct rec *r)
 	}
 	if ((int)s.cpu >= f->nr_cpus)
 		f->nr_cpus = s.cpu + 1;
+	f->cpu_seen[s.cpu / 64] |= 1ULL << (s.cpu % 64);
 }
 
 int pd_prescan(struct pfile *f, char *err, size_t len)
@@ -391,9 +390,11 @@ int pd_merge(const struct pfile *f, struct model *m, struct read_ctx *ctx,
 		pd_err(err, len, ENOMEM, "out of memory");
 		return -1;
 	}
+	/* A CPU without samples would cost a scan of the whole file. */
 	for (i = 0; i < f->nr_cpus; i++) {
 		cur[i].off = f->data_off;
-		cursor_next(f, &cur[i], i);
+		if (f->cpu_seen[i / 64] & (1ULL << (i % 64)))
+			cursor_next(f, &cur[i], i);
 	}
 	while ((c = earliest(cur, f->nr_cpus))) {
 		last_ts = c->s.ts;
