@@ -31,10 +31,13 @@ runs() {
 # The same, as a command for perf stat and perf record to run.
 runs_cmd="for n in $*; do echo \$n > $CTL || exit 1; done"
 
+# trace-cmd turns tracing_on off, enables the events, starts its readers and
+# only then turns tracing_on back on: wait for both.
 wait_enabled() {
 	i=0
 	while [ "$(cat $EV/kmemlab/kmemlab_run_end/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/kmem/mm_page_free/enable 2>/dev/null)" != 1 ]; do
+	      [ "$(cat $EV/kmem/mm_page_free/enable 2>/dev/null)" != 1 ] ||
+	      [ "$(cat $EV/../tracing_on)" != 1 ]; do
 		i=$((i + 1))
 		[ $i -gt 300 ] && die "trace-cmd did not enable the events within 30 s"
 		sleep 0.1
