@@ -5,6 +5,7 @@
 #   make demo       install what is missing, boot the lab VM, record, report
 #   make check      install what is missing, unit tests + VM tests
 #   make bench      analyzer speed and memory, side by side
+#   make fuzz       libFuzzer on the model and on trace.dat input (FUZZ_TIME=)
 #   make lint       checkpatch.pl --strict on module/ and trace/
 #   make vm         build the lab VM's initramfs (cached in build/vm)
 #   make kernelshark open out/trace.dat in KernelShark with kmemlab's plugin
@@ -22,16 +23,29 @@ OUT ?= $(TOP)/out
 
 all: analyze
 
+# The fuzzers need clang's libFuzzer, the benchmark /usr/bin/time (peak
+# RSS) and valgrind (profiles): installed only when those are asked for.
+# Listed before the includes, so they come before the targets' own
+# prerequisites.
+deps-fuzz:
+	$(Q)scripts/deps.sh build fuzz
+deps-bench:
+	$(Q)scripts/deps.sh build vm bench
+fuzz-build: deps-fuzz
+bench-record: deps-bench
+
 include module/module.mk
 include trace/build.mk
 include vm/vm.mk
 include tests/tests.mk
 include kernelshark/kernelshark.mk
+include fuzz/fuzz.mk
+include bench/bench.mk
 
 deps:
 	$(Q)scripts/deps.sh
 
-clean: module-clean trace-clean vm-clean kernelshark-clean
+clean: module-clean trace-clean vm-clean kernelshark-clean fuzz-clean
 	$(Q)rm -rf $(OUT)
 
-.PHONY: all deps clean
+.PHONY: all deps deps-fuzz deps-bench clean

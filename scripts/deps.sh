@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages kmemlab needs, only those missing.
 # Usage: scripts/deps.sh [group...]
-#   groups: build vm lint test arm64 gui (default: all)
+#   groups: build vm lint test arm64 gui fuzz bench
+#   (default: all but fuzz and bench, which make fuzz / make bench install)
 set -eu
 
 pkgs_build="make gcc pkg-config libtracecmd-dev libtracefs-dev libtraceevent-dev libjson-c-dev linux-headers-amd64"
@@ -14,6 +15,8 @@ pkgs_test="libcmocka-dev python3 librsvg2-bin"
 # indexes the unpacked modules, readelf (binutils) follows trace-cmd's
 # libraries.
 pkgs_arm64="gcc-aarch64-linux-gnu qemu-system-arm kmod binutils"
+pkgs_fuzz="clang libclang-rt-14-dev"
+pkgs_bench="time valgrind"
 pkgs_gui="kernelshark libkshark-dev libjson-c-dev xvfb xdotool imagemagick"
 
 groups=${*:-build vm lint test arm64 gui}

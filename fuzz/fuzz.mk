@@ -1,0 +1,84 @@
+# fuzz/ - libFuzzer targets for the analyzer (clang, ASan + UBSan).
+#
+#   make fuzz           build both targets, run each for FUZZ_TIME seconds
+#                       (default 60); fails when either finds a crash
+#   make fuzz-build     only build build/fuzz/fuzz_model and fuzz_file
+#   make fuzz-clean
+#
+#   fuzz_model  input = a sequence of synthetic events fed to the model
+#               (trace/model.h), then report, report --json, report --run
+#               and check, output to /dev/null
+#   fuzz_file   input = a trace.dat, read by `analyze report` (main.c with
+#               main() renamed), libtracecmd and libtraceevent included
+#
+# Included from the top-level Makefile (Q, TOP); stand-alone:
+#   make -f Makefile -f fuzz/fuzz.mk fuzz
+# Seeds: fuzz/corpus/{model,file}/ (committed, small); the working corpora
+# and the variants made from the seeds live in build/fuzz/, crashes are
+# written there as crash-*.  Crashes already understood, with their
+# analysis, are kept in fuzz/crashes-known/.
+
+FUZZ_CC		?= clang
+FUZZ_TIME	?= 60
+FUZZ_BUILD	:= build/fuzz
+FUZZ_PKGS	:= libtracecmd libtraceevent libtracefs json-c
+# clang 14 does not define __SANITIZE_ADDRESS__ (gcc's name) under
+# -fsanitize=address; trace/ keys its sanitizer-only code on it (the LSan
+# suppressions for libtracecmd's own leak, no signal guard so a crash in
+# the library reaches the fuzzer), so say it here.
+FUZZ_CFLAGS	:= -O1 -g -Wall -Wextra -Werror -std=gnu11 -Itrace \
+		   -fsanitize=fuzzer-no-link,address,undefined \
+		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
+		   -D__SANITIZE_ADDRESS__=1 -D_GNU_SOURCE=
+FUZZ_LDFLAGS	:= -fsanitize=fuzzer,address,undefined
+# Everything `analyze report` runs, main.c included (main() renamed).
+FUZZ_FILE_SRCS	:= $(basename $(notdir $(wildcard trace/*.c)))
+# The same without main.c: fuzz_model supplies analyze_load() and friends,
+# so the subcommands run on a model built from the fuzzer's events.
+FUZZ_MODEL_SRCS	:= $(filter-out main,$(FUZZ_FILE_SRCS))
+fuzz-build: $(FUZZ_BUILD)/fuzz_model $(FUZZ_BUILD)/fuzz_file
+
+$(FUZZ_BUILD)/obj/main.o: trace/main.c | fuzz-tools
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Dmain=analyze_main \
+		$$(pkg-config --cflags $(FUZZ_PKGS)) -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/%.o: trace/%.c trace/*.h | fuzz-tools
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(pkg-config --cflags $(FUZZ_PKGS)) \
+		-c -o $@ $<
+
+$(FUZZ_BUILD)/obj/fuzz_%.o: fuzz/fuzz_%.c fuzz/fuzz.h trace/*.h | fuzz-tools
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_model: $(FUZZ_BUILD)/obj/fuzz_model.o \
+		$(FUZZ_MODEL_SRCS:%=$(FUZZ_BUILD)/obj/%.o)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ \
+		$$(pkg-config --libs $(FUZZ_PKGS))
+
+$(FUZZ_BUILD)/fuzz_file: $(FUZZ_BUILD)/obj/fuzz_file.o \
+		$(FUZZ_FILE_SRCS:%=$(FUZZ_BUILD)/obj/%.o)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ \
+		$$(pkg-config --libs $(FUZZ_PKGS))
+
+# Run both for FUZZ_TIME s each; a crash file or a non-zero exit fails.
+fuzz: fuzz-build
+	$(Q)fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME)
+
+fuzz-tools:
+	@command -v $(FUZZ_CC) >/dev/null && \
+	 echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return d && n; }' | \
+	 $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null || { \
+		echo "fuzz: needs clang with libFuzzer: apt-get install clang libclang-rt-14-dev" >&2; \
+		exit 1; }
+
+fuzz-clean:
+	$(Q)rm -rf $(FUZZ_BUILD)
+
+.PHONY: fuzz fuzz-build fuzz-tools fuzz-clean

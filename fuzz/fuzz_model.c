@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_model - libFuzzer target: the input bytes are a sequence of
+ * synthetic events fed straight into the model (no recording, no
+ * libtracecmd), then the finished model goes through every output the
+ * subcommands have: the text report (all runs and one run), --json, and
+ * check.
+ *
+ * The subcommands get their model from analyze_load(); this file supplies
+ * analyze_load() and friends instead of main.c, so cmd_report() and
+ * cmd_check() run unchanged on a model built from the fuzzer's bytes.
+ *
+ * Field values are mostly small (one byte), so the fuzzer easily makes
+ * events that refer to each other (same run, same pfn, neighbouring page
+ * indexes); a marker byte lets it reach the edges (0, -1, 2^32 - 1, any
+ * 64-bit value) as well.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "fuzz.h"
+#include "model.h"
+
+struct input {
+	const uint8_t *p;
+	size_t left;
+};
+
+static const uint8_t *cur_data;
+static size_t cur_size;
+
+static uint64_t take_raw(struct input *in, size_t n)
+{
+	uint64_t v = 0;
+
+	while (n-- && in->left) {
+		v = (v << 8) | *in->p++;
+		in->left--;
+	}
+	return v;
+}
+
+/* Bytes below 0xf0 are the value; the others pick an edge or a raw value. */
+static uint64_t take(struct input *in)
+{
+	uint64_t b = take_raw(in, 1);
+
+	switch (b) {
+	case 0xf0:
+		return UINT64_MAX;
+	case 0xf1:
+		return UINT32_MAX;
+	case 0xf2:
+		return INT32_MAX + 1ULL;
+	case 0xf3:
+		return take_raw(in, 2);
+	case 0xf4:
+		return take_raw(in, 4);
+	case 0xf5:
+		return take_raw(in, 8);
+	case 0xf6:
+		return 4096;
+	default:
+		return b;
+	}
+}
+
+static void feed_block(struct model *m, struct input *in, uint64_t ts,
+		       int cpu, int is_free)
+{
+	struct kmemlab_block_ev ev = {
+		.run = take(in), .block = take(in), .order = take(in),
+		.pfn = take(in), .phys = take(in), .nr_pages = take(in),
+		.gfp_flags = take(in), .ret = (int)take(in),
+	};
+
+	if (is_free)
+		model_handle_free(m, ts, cpu, &ev);
+	else
+		model_handle_alloc(m, ts, cpu, &ev);
+}
+
+static void feed_begin(struct model *m, struct input *in, uint64_t ts, int cpu)
+{
+	struct kmemlab_run_begin_ev ev = {
+		.run = take(in), .mode = (int)take(in),
+		.nr_structs = take(in), .struct_size = take(in),
+		.structs_per_page = take(in), .nr_pages = take(in),
+		.order = take(in), .nr_blocks = take(in),
+		.nr_alloc_pages = take(in),
+	};
+
+	/* a page size the model accepts most of the time, any value else */
+	ev.page_size = take_raw(in, 1) & 1 ? 4096 : take(in);
+	model_handle_run_begin(m, ts, cpu, &ev);
+}
+
+static void feed_translate(struct model *m, struct input *in, uint64_t ts,
+			   int cpu)
+{
+	struct kmemlab_translate_ev ev = {
+		.run = take(in), .index = take(in), .pfn = take(in),
+		.phys = take(in), .virt = take(in), .ref_phys = take(in),
+		.walk_phys = take(in), .lin_phys = take(in),
+		.level = (int)take(in), .match = take(in) & 1,
+	};
+
+	model_handle_translate(m, ts, cpu, &ev);
+}
+
+static void feed_fill(struct model *m, struct input *in, uint64_t ts, int cpu)
+{
+	struct kmemlab_fill_ev ev = {
+		.run = take(in), .index = take(in), .pfn = take(in),
+		.first = take(in), .last = take(in), .count = take(in),
+	};
+
+	model_handle_fill(m, ts, cpu, &ev);
+}
+
+static void feed_verify(struct model *m, struct input *in, uint64_t ts, int cpu)
+{
+	struct kmemlab_verify_ev ev = {
+		.run = take(in), .index = take(in), .pfn = take(in),
+		.checked = take(in), .mismatches = take(in),
+	};
+
+	model_handle_verify(m, ts, cpu, &ev);
+}
+
+static void feed_end(struct model *m, struct input *in, uint64_t ts, int cpu)
+{
+	struct kmemlab_run_end_ev ev = {
+		.run = take(in), .ret = (int)take(in), .mismatches = take(in),
+		.fill_ns = take(in), .verify_ns = take(in),
+	};
+
+	model_handle_run_end(m, ts, cpu, &ev);
+}
+
+static void feed_kmem(struct model *m, struct input *in, uint64_t ts, int cpu,
+		      int is_free)
+{
+	struct kmem_page_alloc_ev a;
+	struct kmem_page_free_ev f;
+
+	if (is_free) {
+		f.pfn = take(in);
+		f.order = take(in);
+		model_handle_page_free(m, ts, cpu, &f);
+		return;
+	}
+	a.pfn = take(in);
+	a.order = take(in);
+	a.gfp_flags = take(in);
+	a.migratetype = (int)take(in);
+	model_handle_page_alloc(m, ts, cpu, &a);
+}
+
+/* One event: opcode, timestamp step (time may go backwards), cpu, fields. */
+static void feed_one(struct model *m, struct input *in, uint64_t *ts)
+{
+	unsigned int op = take_raw(in, 1) % 11;
+	uint64_t step = take(in);
+	int cpu = take_raw(in, 1) % 4;
+
+	*ts = step == UINT64_MAX ? *ts - 1 : *ts + step;
+	switch (op) {
+	case 0:
+		feed_begin(m, in, *ts, cpu);
+		break;
+	case 1:
+	case 5:
+		feed_block(m, in, *ts, cpu, op == 5);
+		break;
+	case 2:
+		feed_translate(m, in, *ts, cpu);
+		break;
+	case 3:
+		feed_fill(m, in, *ts, cpu);
+		break;
+	case 4:
+		feed_verify(m, in, *ts, cpu);
+		break;
+	case 6:
+		feed_end(m, in, *ts, cpu);
+		break;
+	case 7:
+	case 8:
+		feed_kmem(m, in, *ts, cpu, op == 8);
+		break;
+	case 9:
+		model_handle_missed(m, *ts, cpu, (long long)take(in));
+		break;
+	default:
+		model_handle_missed(m, *ts, cpu, -1);
+		break;
+	}
+}
+
+static struct model *build(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	struct model *m = model_new();
+	uint64_t ts = 1;
+
+	if (!m)
+		return NULL;
+	while (in.left)
+		feed_one(m, &in, &ts);
+	model_finish(m);
+	return m;
+}
+
+/* Stand-ins for main.c: the subcommands load "their" file from here. */
+struct model *analyze_load(const char *path, struct read_stats *st)
+{
+	(void)path;
+	if (st)
+		memset(st, 0, sizeof(*st));
+	return build(cur_data, cur_size);
+}
+
+int analyze_usage(const char *cmd, FILE *out)
+{
+	(void)cmd;
+	return out == stderr ? EXIT_INPUT : EXIT_OK;
+}
+
+void analyze_err(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* the reports go to stdout; libFuzzer talks on stderr */
+	if (!freopen("/dev/null", "w", stdout))
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char run[16];
+	/* getopt_long() permutes argv, so these cannot be const */
+	char *report[] = { "report", "fuzz.dat", NULL };
+	char *json[] = { "report", "--json", "fuzz.dat", NULL };
+	char *one[] = { "report", "--run", run, "fuzz.dat", NULL };
+	char *check[] = { "check", "fuzz.dat", NULL };
+
+	cur_data = data;
+	cur_size = size;
+	/* the run the fuzzer names first, so --run finds it now and then */
+	snprintf(run, sizeof(run), "%u", size > 4 ? data[4] : 0);
+	cmd_report(2, report);
+	cmd_report(3, json);
+	cmd_report(4, one);
+	cmd_check(2, check);
+	return 0;
+}
