@@ -18,21 +18,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
+from judge import check, finish  # noqa: E402
 from check_pages import plan  # noqa: E402
 
 PFN_FAILED = (1 << 64) - 1
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"FAIL - {what}")
-
 
 def run(analyze, *args):
     p = subprocess.run([analyze, *args], capture_output=True, text=True)
@@ -206,8 +195,7 @@ def main():
           "other.dat (neither): exit 2 saying what to record")
 
     check_bad_input(analyze, d)
-    print(f"analyze: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish("analyze")
 
 
 if __name__ == "__main__":

@@ -22,21 +22,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
+from judge import check, finish  # noqa: E402
 
 MODES = {0: "pages", 1: "kmalloc", 2: "vmalloc"}
 LEVELS = ["none", "pte", "pmd", "pud", "p4d", "pgd"]
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"FAIL - {what}")
-
 
 def run(analyze, *args):
     p = subprocess.run([analyze, *args], capture_output=True, text=True)
@@ -161,8 +150,7 @@ def main():
         wants[r["run"]] = (mode, check_run(r, mode, by_run.get(r["run"], []), text))
     check_gfp(doc, path)
     check_verdict(analyze, path, wants)
-    print(f"analyze-modes: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish("analyze-modes")
 
 
 if __name__ == "__main__":

@@ -21,22 +21,11 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
+from judge import check, finish  # noqa: E402
 
 NS = "{http://www.w3.org/2000/svg}"
 ROW_PAGES = 1024
 PFN_NONE = 2**64 - 1
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what)
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    return ok
-
 
 def expected_blocks(path):
     """(run, block, order, pfn) of every successful kmemlab_alloc."""
@@ -155,8 +144,7 @@ def main():
                 continue
             judge(analyze, path, tmp)
         judge_errors(analyze, tmp)
-    print("layout: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(finish("layout"))
 
 
 if __name__ == "__main__":

@@ -15,21 +15,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
+from judge import check, finish  # noqa: E402
 
 PAGE = 4096
 STRUCT = 32
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what)
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    return ok
-
 
 def plan(n):
     spp = PAGE // STRUCT
@@ -150,8 +139,7 @@ def main():
     judge_json(d, "live-int.json", [1, 2000])
     judge_instances(d)
     judge_record(d, res, many)
-    print("live: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(finish("live"))
 
 
 if __name__ == "__main__":

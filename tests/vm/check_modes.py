@@ -16,6 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
+from judge import check, finish  # noqa: E402
 
 PAGE_SIZE = 4096
 PER_PAGE = PAGE_SIZE // 32       # struct datatype { unsigned int array[8]; }
@@ -31,18 +32,6 @@ DIRECT_MAP = {PTE: "DirectMap4k", PMD: "DirectMap2M", PUD: "DirectMap1G"}
 ARCH = os.environ.get("ARCH") or "x86_64"
 PMD_SIZE = 2 << 20               # a 4 KiB-granule block at level 2
 EINVAL, EFAULT = -22, -14
-
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"FAIL - {what}")
 
 
 def get_order(pages):
@@ -378,8 +367,7 @@ def main():
     check(res.get(("record", "rc")) == 0, "trace-cmd record ended cleanly")
 
     suite = "modes" if ARCH == "x86_64" else f"modes-{ARCH}"
-    print(f"{suite}: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish(suite)
 
 
 if __name__ == "__main__":

@@ -13,23 +13,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
+from judge import check, finish  # noqa: E402
 
 PAGE_SIZE = 4096
 STRUCT_SIZE = 8 * 4          # struct datatype { unsigned int array[8]; }
 MAX_BLOCK_ORDER = 10         # MAX_ORDER - 1 on Debian's 6.1 kernel
 PFN_FAILED = (1 << 64) - 1
-
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"FAIL - {what}")
 
 
 def my_get_order(nr_pages):
@@ -183,8 +172,7 @@ def main():
 
     arch = os.environ.get("ARCH") or "x86_64"
     suite = "pages" if arch == "x86_64" else f"pages-{arch}"
-    print(f"{suite}: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish(suite)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
+from judge import check, finish  # noqa: E402
 from check_pages import plan  # noqa: E402
 
 KMEMLAB = ["kmemlab_run_begin", "kmemlab_alloc", "kmemlab_free",
@@ -49,18 +50,6 @@ SCRIPT_LINE = re.compile(r"^\s*(?P<comm>.*?)\s+(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]"
 # event format is the library's, suppressed by LSAN_OPTIONS below.
 LOST_LINE = re.compile(r"PERF_RECORD_LOST: .*lost:(\d+)")
 SANITIZER = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:")
-
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"FAIL - {what}")
 
 
 def expected(sizes):
@@ -326,8 +315,7 @@ def main():
     check_other(out, analyze)
     check_lost(out, analyze)
     check_damaged(out, analyze)
-    print(f"perf: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish("perf")
 
 
 SUPP = ""
