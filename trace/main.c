@@ -37,7 +37,8 @@ static const struct analyze_cmd commands[] = {
 	"own print format.",
 	.options =
 	"-r, --run N\n"
-	"    report only run number N (unknown N: exit 2).\n"
+	"    report only run number N (unknown N: exit 2); the kernel-wide\n"
+	"    tables, which cover the whole recording, are left out.\n"
 	"-s, --sort KEY[,KEY]\n"
 	"    order the RUNS table by KEYs, ties broken by the next: run, mode,\n"
 	"    structs, pages, order, allocated, waste, waste%, blocks, lifetime,\n"

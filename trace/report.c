@@ -308,7 +308,8 @@ static int print_text(const struct model *m, const struct read_stats *st,
 		printf("no kmemlab runs were recorded (system-wide kmem part only)\n\n");
 	else if (report_runs_table(m, f, stdout) || report_orders_table(m, f, stdout))
 		return -1;
-	if (report_kmem_tables(m, stdout))
+	/* The kernel's tables cover the whole recording, not one run. */
+	if (!f->one && report_kmem_tables(m, stdout))
 		return -1;
 	report_summary(m, st, f, stdout);
 	return 0;

@@ -38,6 +38,16 @@ size=$(stat -c %s "$trace")
 
 expect "report" 0 "$analyze" report "$trace"
 grep_out "report has SUMMARY" '^SUMMARY' out
+grep_out "report has the kernel's tables" '^KERNEL PAGE ALLOCATIONS' out
+# --run N: that run only; the kernel's tables cover the whole recording.
+run1=$(sed -n 's/^RUN \([0-9]*\) .*/\1/p' "$work/out" | head -1)
+expect "report --run $run1" 0 "$analyze" report --run "$run1" "$trace"
+if [ "$(grep -c '^RUN ' "$work/out")" -eq 1 ] &&
+   ! grep -q '^KERNEL PAGE ALLOCATIONS' "$work/out"; then
+	ok "report --run: one run, no kernel-wide tables"
+else
+	bad "report --run: wanted one RUN and no KERNEL PAGE ALLOCATIONS table"
+fi
 expect "check runs" "0 1" "$analyze" check "$trace"
 expect "json" 0 "$analyze" report --json "$trace"
 if command -v python3 >/dev/null; then
