@@ -278,7 +278,16 @@ struct model *analyze_load(const char *path, struct read_stats *st)
 	return m;
 }
 
+/* gcc says ASan with __SANITIZE_ADDRESS__, clang with __has_feature. */
 #if defined(__SANITIZE_ADDRESS__)
+#define KMEMLAB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KMEMLAB_ASAN 1
+#endif
+#endif
+
+#if defined(KMEMLAB_ASAN)
 /*
  * libtracecmd 3.1.6 leaks a string it parses with sscanf("%ms") when it
  * reads a version 6 file; not ours to fix, so LeakSanitizer skips it.

@@ -19,8 +19,11 @@ static int mt_column(int migratetype)
 static void link_block(struct model *m, uint64_t pfn, struct kpage *kp)
 {
 	struct model_run *r;
-	struct model_block *b = model_live_block(m, pfn, &r);
+	struct model_block *b;
 
+	if (!m->blocks.count)	/* most page events: no module block is live */
+		return;
+	b = model_live_block(m, pfn, &r);
 	if (!b || b->order != kp->order || b->kernel_alloc_seen)
 		return;
 	b->kernel_alloc_seen = true;
@@ -53,7 +56,6 @@ int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
 	kp->order = ev->order;
 	kp->migratetype = ev->migratetype;
 	kp->gfp_flags = ev->gfp_flags;
-	kp->ts = ts;
 	kp->has_block = false;
 	link_block(m, ev->pfn, kp);
 	return 0;
@@ -88,6 +90,8 @@ int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 	kp = hmap_find(&m->kpages, ev->pfn);
 	if (!kp) {
 		m->sys.frees_without_alloc++;
+		if (!m->blocks.count)
+			return 0;
 		b = model_live_block(m, ev->pfn, &r);
 		if (b && b->order == ev->order)
 			b->kernel_free_seen = true;

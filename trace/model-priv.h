@@ -12,12 +12,15 @@ struct block_ref {
 	uint32_t block;
 };
 
+/*
+ * One per page the kernel holds, tens of thousands at once: kept to 24
+ * bytes (a 40-byte hash slot) so the table of live pages stays in cache.
+ */
 struct kpage {
-	uint32_t order;
+	uint8_t order;		/* <= MODEL_MAX_ORDER, checked on insert */
+	bool has_block;
 	int migratetype;
 	uint64_t gfp_flags;
-	uint64_t ts;
-	bool has_block;
 	struct block_ref ref;
 };
 

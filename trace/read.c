@@ -23,6 +23,7 @@
 #include "model.h"
 #include "perf-data.h"
 #include "read.h"
+#include "read-release.h"
 #include "util.h"
 
 #define MAX_FIELDS 12
@@ -42,10 +43,22 @@ struct event_desc {
 	const char *fields[MAX_FIELDS];
 };
 
+/*
+ * What reading one field of a record takes, copied out of the format once:
+ * the per-record path then touches neither libtraceevent nor strings.
+ */
+struct read_field {
+	int offset;
+	int size;		/* 0: an optional field the recording lacks */
+	bool is_signed;
+	bool is_pfn;		/* all ones at the field's width means -1UL */
+};
+
 struct read_event {
 	const struct event_desc *desc;
 	int id;
-	struct tep_format_field *fields[MAX_FIELDS];
+	int nr_fields;		/* entries of desc->fields, optional included */
+	struct read_field fields[MAX_FIELDS];
 };
 
 struct read_ctx {
@@ -53,6 +66,9 @@ struct read_ctx {
 	struct model *m;
 	struct read_event *events;
 	int nr_events;
+	bool swap;		/* the recording's byte order is not ours */
+	int max_id;
+	signed char *by_id;	/* event id -> index in events, -1: not handled */
 	struct read_stats stats;
 };
 
@@ -208,29 +224,39 @@ static bool field_usable(const struct tep_format_field *f)
 			     TEP_FIELD_IS_DYNAMIC));
 }
 
+static void field_copy(struct read_field *rf, const struct tep_format_field *f)
+{
+	rf->offset = f->offset;
+	rf->size = f->size;
+	rf->is_signed = f->flags & TEP_FIELD_IS_SIGNED;
+	rf->is_pfn = !strcmp(f->name, "pfn");
+}
+
 static int bind_fields(struct read_event *re, struct tep_event *ev,
 		       char *err, size_t len)
 {
 	const struct event_desc *d = re->desc;
+	struct tep_format_field *f;
 	int i;
 
 	for (i = 0; i < MAX_FIELDS && d->fields[i]; i++) {
 		const char *name = d->fields[i];
 		bool optional = name[0] == '?';
 
-		re->fields[i] = tep_find_field(ev, name + optional);
-		if (!re->fields[i] && optional)
+		f = tep_find_field(ev, name + optional);
+		if (!f && optional)
 			continue;
-		if (!re->fields[i] || !field_usable(re->fields[i])) {
+		if (!f || !field_usable(f)) {
 			set_err(err, len,
 				"event %s:%s has %s field '%s' (see docs/events.md)",
-				d->system, d->name,
-				re->fields[i] ? "an unusable" : "no",
+				d->system, d->name, f ? "an unusable" : "no",
 				name + optional);
 			errno = EINVAL;
 			return -1;
 		}
+		field_copy(&re->fields[i], f);
 	}
+	re->nr_fields = i;
 	return 0;
 }
 
@@ -250,11 +276,39 @@ static int bind_events(struct read_ctx *ctx, char *err, size_t len)
 		re->id = ev->id;
 		if (bind_fields(re, ev, err, len))
 			return -1;
+		if (re->id > ctx->max_id)
+			ctx->max_id = re->id;
 		ctx->nr_events++;
 		if (d->system == event_table[0].system)
 			ctx->stats.nr_kmemlab_formats++;
 		else
 			ctx->stats.nr_kmem_formats++;
+	}
+	return 0;
+}
+
+/*
+ * Event ids are small integers: a table beats a search per record.  A
+ * corrupted file may declare any id, so the table stops at MAX_INDEXED_ID
+ * and larger ids fall back to the search.
+ */
+#define MAX_INDEXED_ID 65535
+
+static int index_events(struct read_ctx *ctx)
+{
+	int i;
+
+	if (ctx->max_id > MAX_INDEXED_ID)
+		ctx->max_id = MAX_INDEXED_ID;
+	ctx->by_id = malloc((size_t)ctx->max_id + 1);
+	if (!ctx->by_id)
+		return -1;
+	memset(ctx->by_id, -1, (size_t)ctx->max_id + 1);
+	for (i = 0; i < ctx->nr_events; i++) {
+		int id = ctx->events[i].id;
+
+		if (id >= 0 && id <= ctx->max_id)
+			ctx->by_id[id] = (signed char)i;
 	}
 	return 0;
 }
@@ -268,9 +322,10 @@ struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 		goto fail;
 	ctx->tep = tep;
 	ctx->m = m;
+	ctx->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	ctx->events = calloc(NR_EVENTS, sizeof(*ctx->events));
 	if (!ctx->events || bind_events(ctx, err, len) ||
-	    read_gfp_names(tep, model_gfp_names(m)))
+	    index_events(ctx) || read_gfp_names(tep, model_gfp_names(m)))
 		goto fail;
 	if (!ctx->nr_events) {
 		set_err(err, len, NO_EVENTS);
@@ -290,6 +345,7 @@ void read_ctx_free(struct read_ctx *ctx)
 	if (!ctx)
 		return;
 	free(ctx->events);
+	free(ctx->by_id);
 	free(ctx);
 }
 
@@ -305,32 +361,64 @@ static uint64_t sign_extend(uint64_t v, int size)
 	return shift ? (uint64_t)((int64_t)(v << shift) >> shift) : v;
 }
 
-/* A failed pfn is -1UL: all ones at the field's width (4 bytes on 32-bit). */
-static uint64_t field_value(const struct tep_format_field *f, uint64_t v)
+/*
+ * The value of a field at its width, byte-swapped when the recording's
+ * byte order is not ours (what tep_read_number() does, without its
+ * per-call lookups).  -1 for a width tep_read_number() does not read.
+ */
+static int load_field(const unsigned char *p, int size, bool swap,
+		      uint64_t *v)
 {
-	if (f->flags & TEP_FIELD_IS_SIGNED)
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (size) {
+	case 1:
+		*v = *p;
+		return 0;
+	case 2:
+		memcpy(&v16, p, 2);
+		*v = swap ? __builtin_bswap16(v16) : v16;
+		return 0;
+	case 4:
+		memcpy(&v32, p, 4);
+		*v = swap ? __builtin_bswap32(v32) : v32;
+		return 0;
+	case 8:
+		memcpy(&v64, p, 8);
+		*v = swap ? __builtin_bswap64(v64) : v64;
+		return 0;
+	}
+	return -1;
+}
+
+/* A failed pfn is -1UL: all ones at the field's width (4 bytes on 32-bit). */
+static uint64_t field_value(const struct read_field *f, uint64_t v)
+{
+	if (f->is_signed)
 		return sign_extend(v, f->size);
-	if (f->size < 8 && v == (1ULL << (8 * f->size)) - 1 &&
-	    !strcmp(f->name, "pfn"))
+	if (f->is_pfn && f->size < 8 && v == (1ULL << (8 * f->size)) - 1)
 		return MODEL_PFN_NONE;
 	return v;
 }
 
-static int read_values(const struct read_event *re,
+static int read_values(const struct read_ctx *ctx,
+		       const struct read_event *re,
 		       const struct tep_record *rec, uint64_t *v)
 {
+	const unsigned char *data = rec->data;
 	int i;
 
-	for (i = 0; i < MAX_FIELDS; i++) {
-		const struct tep_format_field *f = re->fields[i];
-		unsigned long long val;
+	for (i = 0; i < re->nr_fields; i++) {
+		const struct read_field *f = &re->fields[i];
+		uint64_t val;
 
 		v[i] = 0;
-		if (!f)
+		if (!f->size)
 			continue;
 		if (f->offset + f->size > rec->size ||
-		    tep_read_number_field((struct tep_format_field *)f,
-					  rec->data, &val))
+		    load_field(data + f->offset, f->size, ctx->swap, &val))
 			return -1;
 		v[i] = field_value(f, val);
 	}
@@ -342,6 +430,8 @@ static const struct read_event *find_event(const struct read_ctx *ctx,
 {
 	int i;
 
+	if (id >= 0 && id <= ctx->max_id)
+		return ctx->by_id[id] < 0 ? NULL : &ctx->events[ctx->by_id[id]];
 	for (i = 0; i < ctx->nr_events; i++)
 		if (ctx->events[i].id == id)
 			return &ctx->events[i];
@@ -364,7 +454,7 @@ int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 	re = find_event(ctx, tep_data_type(ctx->tep, rec));
 	if (!re)
 		return 0;
-	if (read_values(re, rec, v)) {
+	if (read_values(ctx, re, rec, v)) {
 		ctx->stats.bad_records++;
 		return 0;
 	}
@@ -413,6 +503,7 @@ fail:
 
 struct iter_state {
 	struct read_ctx *ctx;
+	struct read_release release;
 	int error;
 };
 
@@ -423,7 +514,8 @@ static int iter_record(struct tracecmd_input *handle, struct tep_record *rec,
 
 	(void)handle;
 	(void)cpu;
-	if (read_ctx_record(s->ctx, rec)) {
+	if (read_ctx_record(s->ctx, rec) ||
+	    read_release_note(&s->release, rec)) {
 		s->error = errno;
 		return -1;
 	}
@@ -455,6 +547,7 @@ static int load(struct tracecmd_input *handle, struct model *m,
 	model_finish(m);
 	ret = 0;
 out:
+	read_release_free(&s.release);
 	read_ctx_free(s.ctx);
 	return ret;
 }
@@ -466,7 +559,16 @@ out:
  * of dumping core.  Sanitizer builds leave signals alone, so fuzzing them
  * still shows where a crash happens.
  */
+/* gcc says ASan with __SANITIZE_ADDRESS__, clang with __has_feature. */
 #if defined(__SANITIZE_ADDRESS__)
+#define KMEMLAB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KMEMLAB_ASAN 1
+#endif
+#endif
+
+#if defined(KMEMLAB_ASAN)
 #include <sanitizer/common_interface_defs.h>
 #define GUARD_SIGNALS 0
 #else
@@ -509,7 +611,7 @@ static int quiet_stderr(void)
 	int null = open("/dev/null", O_WRONLY);
 
 	if (saved >= 0 && null >= 0) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(KMEMLAB_ASAN)
 		__sanitizer_set_report_fd((void *)(long)saved);
 #endif
 		dup2(null, STDERR_FILENO);
@@ -525,7 +627,7 @@ static void restore_stderr(int saved)
 		return;
 	dup2(saved, STDERR_FILENO);
 	close(saved);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(KMEMLAB_ASAN)
 	__sanitizer_set_report_fd((void *)(long)STDERR_FILENO);
 #endif
 }
