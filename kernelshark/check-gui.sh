@@ -170,7 +170,7 @@ plain_baseline() {
 			noise=$(pixels_differ "$work/plain$j.png" "$work/plain$i.png")
 			if [ "$noise" = 0 ]; then
 				ok "two runs without the plugin look the same (after $i runs)"
-				cp "$work/plain$j.png" "$work/plain1.png"
+				[ "$j" = 1 ] || cp "$work/plain$j.png" "$work/plain1.png"
 				return 0
 			fi
 		done
