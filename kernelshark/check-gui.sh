@@ -115,10 +115,21 @@ fit_window() {
 	return 1
 }
 
+# The X server must still answer before each session: once, in a full
+# `make check`, its socket vanished between two sessions and KernelShark
+# could not start.  A fresh server is the same blank screen.
+ensure_xvfb() {
+	xdotool getdisplaygeometry >/dev/null 2>&1 && return 0
+	echo "note: the X server stopped answering; starting a new one"
+	cleanup
+	start_xvfb
+}
+
 # run_ks NAME TRACE [kernelshark options]: one session, quit with ctrl+q.
 run_ks() {
 	local name=$1 data=$2 cache="$work/$1.cache" win pid rc
 	shift 2
+	ensure_xvfb
 	# A fresh cache per run: KernelShark keeps the last session (window
 	# size, plugins) there, which would leak from one run into the next.
 	# noRootWarn: as root it opens a modal warning that blocks start-up.
