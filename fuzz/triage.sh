@@ -3,7 +3,7 @@
 # crash it is.
 #
 # "library": the sanitizer's first stack frame in the analyzer is one of the
-# calls into libtracecmd (open_and_load, load, read_file_load) and a frame
+# calls into libtracecmd (open_and_load, load, read_file_load, tdat_load) and a frame
 # above it is in libtracecmd or libtraceevent: the trace library crashed on
 # a corrupted file, which ./analyze survives through read.c's signal guard.
 # "analyzer": anything else (a frame in trace/ code that is not a plain call
@@ -32,7 +32,7 @@ if [ -z "$summary" ] && printf '%s\n' "$report" | grep -q 'HandleMalloc'; then
 fi
 
 case "$first" in
-open_and_load|load|read_file_load)
+open_and_load|load|read_file_load|tdat_load)
 	if [ "$lib" = yes ]; then
 		echo "library: $summary (called from $first)"
 		exit 0

@@ -5,7 +5,7 @@
 #   (default: all but fuzz and bench, which make fuzz / make bench install)
 set -eu
 
-pkgs_build="make gcc pkg-config libtracecmd-dev libtracefs-dev libtraceevent-dev libjson-c-dev linux-headers-amd64"
+pkgs_build="make gcc pkg-config libtracecmd-dev libtracefs-dev libtraceevent-dev libjson-c-dev libzstd-dev linux-headers-amd64"
 pkgs_vm="qemu-system-x86 linux-image-amd64 busybox-static trace-cmd cpio linux-perf"
 pkgs_lint="linux-source-6.1 xz-utils perl"
 pkgs_test="libcmocka-dev python3 librsvg2-bin"

@@ -10,7 +10,7 @@
 # pkg-config.  Sources are trace/*.c: a new subcommand is a new file plus
 # one line in main.c's commands[].
 
-TRACE_PKGS	:= libtracecmd libtraceevent libtracefs json-c
+TRACE_PKGS	:= libtracecmd libtraceevent libtracefs json-c libzstd
 TRACE_BUILD	:= build/trace
 TRACE_ASAN	:= build/asan
 TRACE_UNIT	:= build/unit

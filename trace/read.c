@@ -24,13 +24,10 @@
 #include "perf-data.h"
 #include "read.h"
 #include "read-release.h"
+#include "tdat.h"
 #include "util.h"
 
 #define MAX_FIELDS 12
-
-#define NO_EVENTS \
-	"no kmemlab or kmem page events \u2014 record with " \
-	"-e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free"
 
 typedef int (*handler_fn)(struct model *m, const struct tep_record *rec,
 			  const uint64_t *v);
@@ -328,7 +325,7 @@ struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 	    index_events(ctx) || read_gfp_names(tep, model_gfp_names(m)))
 		goto fail;
 	if (!ctx->nr_events) {
-		set_err(err, len, NO_EVENTS);
+		set_err(err, len, READ_NO_EVENTS);
 		errno = ENOENT;
 		goto fail;
 	}
@@ -539,7 +536,7 @@ static int load(struct tracecmd_input *handle, struct model *m,
 	}
 	if (!s.ctx->stats.handled) {
 		errno = ENOENT;
-		set_err(err, len, NO_EVENTS);
+		set_err(err, len, READ_NO_EVENTS);
 		goto out;
 	}
 	if (st)
@@ -638,6 +635,9 @@ static int open_and_load(const char *path, struct model *m,
 	struct tracecmd_input *handle;
 	int ret;
 
+	ret = tdat_load(path, m, st, err, len);	/* streaming: trace/tdat.h */
+	if (ret != TDAT_NOT_HANDLED)
+		return ret;
 	handle = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!handle) {
 		if (!errno)

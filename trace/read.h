@@ -19,6 +19,11 @@ struct read_ctx;
 
 #define READ_ERR_LEN 256
 
+/* What a recording without any event analyze reads is told. */
+#define READ_NO_EVENTS \
+	"no kmemlab or kmem page events \u2014 record with " \
+	"-e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free"
+
 /* What a whole recording held, beyond the model. */
 struct read_stats {
 	uint64_t records;	/* every record iterated */

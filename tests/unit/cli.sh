@@ -138,6 +138,25 @@ while [ $i -le 24 ]; do
 	i=$((i + 1))
 done
 
+# Two readers of the CPU data (trace/tdat.h streams them; libtracecmd
+# with KMEMLAB_READER=libtracecmd) must give the same JSON byte for byte,
+# on the recording and on an uncompressed version 7 copy of it.
+same_json() {
+	"$analyze" report --json "$1" >"$work/stream.json" 2>&1
+	KMEMLAB_READER=libtracecmd "$analyze" report --json "$1" \
+		>"$work/libtracecmd.json" 2>&1
+	if cmp -s "$work/stream.json" "$work/libtracecmd.json"; then
+		ok "readers agree on $2"
+	else
+		bad "readers differ on $2 (see $work/stream.json)"
+	fi
+}
+same_json "$trace" "the recording"
+if trace-cmd convert -i "$trace" -o "$work/raw.dat" --compression none \
+	>/dev/null 2>&1; then
+	same_json "$work/raw.dat" "an uncompressed copy"
+fi
+
 # Format-level damage needs an uncompressed copy (trace-cmd convert).
 if trace-cmd convert -i "$trace" -o "$work/v6.dat" --file-version 6 \
 	--compression none >/dev/null 2>&1; then

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The layout of a version 7 trace.dat (trace-cmd.dat.v7(5)): a fixed
+ * header (magic, version string, endianness, long size, page size,
+ * compression name and version, offset of the first options section),
+ * then sections of a 16-byte header (u16 id, u16 flags, u32 string id,
+ * u64 size) and their data.  Options sections chain through their DONE
+ * option; the BUFFER option gives the flyrecord section and each CPU's
+ * data offset and size.  Every number read here comes from the file, so
+ * each is checked against the file's size before it is used.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tdat.h"
+
+#define SEC_HEADER	16
+#define SEC_COMPRESSED	1
+#define MAX_OPT_SECTION	(16u << 20)	/* options are a few KiB */
+#define MAX_SECTIONS	64		/* a chain longer than this loops */
+#define MAX_CPUS	4096
+
+/* Option ids of trace-cmd.dat.v7(5). */
+enum {
+	OPT_DONE = 0, OPT_DATE = 1, OPT_BUFFER = 3, OPT_OFFSET = 7,
+	OPT_TIME_SHIFT = 12, OPT_GUEST = 13, OPT_TSC2NSEC = 14,
+	OPT_BUFFER_TEXT = 22,
+};
+
+struct opt_walk {
+	uint64_t next;		/* next options section, 0: none */
+	uint64_t flyrecord;	/* the top buffer's section */
+	bool declined;
+};
+
+static int fail(char *err, size_t len, const char *why)
+{
+	snprintf(err, len, "%s", why);
+	errno = EINVAL;
+	return -1;
+}
+
+static int read_at(const struct tdat_file *f, uint64_t off, void *buf,
+		   size_t n)
+{
+	if (off > f->file_size || n > f->file_size - off)
+		return -1;
+	return pread(f->fd, buf, n, (off_t)off) == (ssize_t)n ? 0 : -1;
+}
+
+static uint64_t le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* The NUL-terminated string at @p within @end, or NULL. */
+static const char *str_at(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *z = memchr(p, 0, end - p);
+
+	return z ? (const char *)p : NULL;
+}
+
+/* Fixed header: magic(10) "7\0" endian(1) long(1) page(4) "algo\0" "ver\0" u64. */
+static int parse_head(struct tdat_file *f, uint64_t *opts, bool *zstd)
+{
+	unsigned char h[128];
+	const unsigned char *p, *end = h + sizeof(h);
+	const char *algo, *ver;
+	size_t n = sizeof(h);
+
+	if (f->file_size < n)
+		n = f->file_size;
+	memset(h, 0, sizeof(h));
+	if (read_at(f, 0, h, n))
+		return -1;
+	if (memcmp(h + 10, "7", 2) || h[12] != 0 || h[13] != 8)
+		return TDAT_NOT_HANDLED;	/* v6, big-endian or 32-bit */
+	f->page_size = (uint32_t)le(h + 14, 4);
+	algo = str_at(h + 18, end);
+	ver = algo ? str_at((const unsigned char *)algo + strlen(algo) + 1, end) : NULL;
+	if (!ver)
+		return TDAT_NOT_HANDLED;
+	p = (const unsigned char *)ver + strlen(ver) + 1;
+	if (p + 8 > end)
+		return TDAT_NOT_HANDLED;
+	*opts = le(p, 8);
+	*zstd = !strcmp(algo, "zstd");
+	if (!*zstd && strcmp(algo, "none"))
+		return TDAT_NOT_HANDLED;	/* zlib or newer: libtracecmd */
+	return 0;
+}
+
+static int check_cpu(const struct tdat_file *f, const struct tdat_cpu *c)
+{
+	if (c->cpu < 0 || c->offset > f->file_size ||
+	    c->size > f->file_size - c->offset)
+		return -1;
+	/* Bare pages come whole; chunked data starts with its count. */
+	if (!f->compressed && c->size % f->page_size)
+		return -1;
+	return 0;
+}
+
+static int parse_buffer(struct tdat_file *f, struct opt_walk *w,
+			const unsigned char *p, const unsigned char *end,
+			char *err, size_t len)
+{
+	const char *name, *clock;
+	uint32_t nr, i;
+
+	if (end - p < 8 || w->flyrecord)
+		return fail(err, len, "a malformed BUFFER option");
+	w->flyrecord = le(p, 8);
+	name = str_at(p + 8, end);
+	clock = name ? str_at((const unsigned char *)name + strlen(name) + 1, end) : NULL;
+	if (!clock)
+		return fail(err, len, "a malformed BUFFER option");
+	if (*name)
+		w->declined = true;	/* an instance buffer: libtracecmd */
+	p = (const unsigned char *)clock + strlen(clock) + 1;
+	if (end - p < 8)
+		return fail(err, len, "a malformed BUFFER option");
+	if (le(p, 4) != f->page_size)
+		w->declined = true;
+	nr = (uint32_t)le(p + 4, 4);
+	p += 8;
+	if (nr > MAX_CPUS || (uint64_t)(end - p) < (uint64_t)nr * 20)
+		return fail(err, len, "a BUFFER option with a bad CPU count");
+	f->cpus = calloc(nr ? nr : 1, sizeof(*f->cpus));
+	if (!f->cpus)
+		return -1;
+	f->nr_cpus = (int)nr;
+	for (i = 0; i < nr; i++, p += 20) {
+		struct tdat_cpu *c = &f->cpus[i];
+
+		c->cpu = (int)le(p, 4);
+		c->offset = le(p + 4, 8);
+		c->size = le(p + 12, 8);
+	}
+	return 0;
+}
+
+static int parse_option(struct tdat_file *f, struct opt_walk *w, int id,
+			const unsigned char *p, const unsigned char *end,
+			char *err, size_t len)
+{
+	switch (id) {
+	case OPT_DONE:
+		if (end - p < 8)
+			return fail(err, len, "a malformed DONE option");
+		w->next = le(p, 8);
+		return 0;
+	case OPT_BUFFER:
+		return parse_buffer(f, w, p, end, err, len);
+	case OPT_DATE: case OPT_OFFSET: case OPT_TIME_SHIFT:
+	case OPT_GUEST: case OPT_TSC2NSEC: case OPT_BUFFER_TEXT:
+		w->declined = true;	/* timestamps libtracecmd adjusts */
+		return 0;
+	}
+	return 0;
+}
+
+static int parse_options(struct tdat_file *f, struct opt_walk *w,
+			 const unsigned char *buf, uint64_t size,
+			 char *err, size_t len)
+{
+	const unsigned char *p = buf, *end = buf + size;
+
+	w->next = 0;
+	while (end - p >= 6) {
+		int id = (int)le(p, 2);
+		uint32_t n = (uint32_t)le(p + 2, 4);
+
+		p += 6;
+		if (n > (uint64_t)(end - p))
+			return fail(err, len, "an option runs past its section");
+		if (parse_option(f, w, id, p, p + n, err, len))
+			return -1;
+		p += n;
+		if (id == OPT_DONE)
+			break;
+	}
+	return 0;
+}
+
+/* One options section at @off: header, then options; sets w->next. */
+static int read_options(struct tdat_file *f, struct opt_walk *w, uint64_t off,
+			char *err, size_t len)
+{
+	unsigned char h[SEC_HEADER], *buf;
+	uint64_t size;
+	int ret;
+
+	if (read_at(f, off, h, sizeof(h)))
+		return fail(err, len, "an options section outside the file");
+	size = le(h + 8, 8);
+	if (le(h, 2) != OPT_DONE || size > MAX_OPT_SECTION)
+		return fail(err, len, "a malformed options section");
+	if (le(h + 2, 2) & SEC_COMPRESSED) {
+		w->declined = true;
+		return 0;
+	}
+	buf = malloc(size ? size : 1);
+	if (!buf)
+		return -1;
+	ret = read_at(f, off + SEC_HEADER, buf, size) ?
+	      fail(err, len, "an options section outside the file") :
+	      parse_options(f, w, buf, size, err, len);
+	free(buf);
+	return ret;
+}
+
+/* The flyrecord section must be a BUFFER section; its flag says zstd. */
+static int check_flyrecord(struct tdat_file *f, uint64_t off, bool zstd,
+			   char *err, size_t len)
+{
+	unsigned char h[SEC_HEADER];
+	bool compressed;
+
+	if (read_at(f, off, h, sizeof(h)) || le(h, 2) != OPT_BUFFER)
+		return fail(err, len, "a bad flyrecord section offset");
+	compressed = le(h + 2, 2) & SEC_COMPRESSED;
+	if (compressed && !zstd)
+		return fail(err, len, "compressed CPU data in an uncompressed file");
+	f->compressed = compressed;
+	return 0;
+}
+
+static int parse_layout(struct tdat_file *f, char *err, size_t len)
+{
+	struct opt_walk w = { 0 };
+	uint64_t off;
+	bool zstd;
+	int i, ret;
+
+	ret = parse_head(f, &off, &zstd);
+	if (ret)
+		return ret < 0 ? fail(err, len, "cannot read the file header") : ret;
+	if (f->page_size < 64 || f->page_size > (1u << 20))
+		return TDAT_NOT_HANDLED;
+	for (i = 0; off && i < MAX_SECTIONS && !w.declined; i++) {
+		if (read_options(f, &w, off, err, len))
+			return -1;
+		off = w.next;
+	}
+	if (w.declined || off || !w.flyrecord)
+		return TDAT_NOT_HANDLED;
+	if (check_flyrecord(f, w.flyrecord, zstd, err, len))
+		return -1;
+	for (i = 0; i < f->nr_cpus; i++)
+		if (check_cpu(f, &f->cpus[i]))
+			return fail(err, len, "CPU data outside the file");
+	return 0;
+}
+
+int tdat_parse(int fd, struct tdat_file *f, char *err, size_t len)
+{
+	struct stat st;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	if (fstat(fd, &st))
+		return fail(err, len, strerror(errno));
+	f->file_size = (uint64_t)st.st_size;
+	ret = parse_layout(f, err, len);
+	if (ret)
+		tdat_file_free(f);
+	return ret;
+}
+
+void tdat_file_free(struct tdat_file *f)
+{
+	free(f->cpus);
+	f->cpus = NULL;
+	f->nr_cpus = 0;
+}
