@@ -45,6 +45,9 @@ struct flag_names;
 int read_gfp_names(struct tep_handle *tep, struct flag_names *t);
 /* Dispatch one record to its handler; records of other events are ignored. */
 int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec);
+/* Format a message into err (READ_ERR_LEN), when there is one. */
+void read_set_err(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const struct read_stats *read_ctx_stats(const struct read_ctx *ctx);
 void read_ctx_free(struct read_ctx *ctx);
 
