@@ -21,7 +21,7 @@
 FUZZ_CC		?= clang
 FUZZ_TIME	?= 60
 FUZZ_BUILD	:= build/fuzz
-FUZZ_PKGS	:= libtracecmd libtraceevent libtracefs json-c
+FUZZ_PKGS	:= libtracecmd libtraceevent libtracefs json-c libzstd
 # clang 14 does not define __SANITIZE_ADDRESS__ (gcc's name) under
 # -fsanitize=address; trace/ keys its sanitizer-only code on it (the LSan
 # suppressions for libtracecmd's own leak, no signal guard so a crash in
