@@ -12,10 +12,13 @@
 # "twice as long" recording is the same work done twice as often.
 set -eu
 
+# shellcheck source-path=SCRIPTDIR/../vm source=guest-lib.sh
+. /lib/kmemlab/guest-lib.sh
+kmemlab_prog=record-guest
+
 rounds=$1
 out=$2
 lib=/lib/kmemlab
-tracing=/sys/kernel/tracing
 control=/sys/kernel/debug/kmemlab/run
 # Recorded straight onto the 9p share (cache=none): a recording kept in
 # guest RAM (tmpfs) would stay allocated, so the kernel's live pages - and
@@ -23,22 +26,6 @@ control=/sys/kernel/debug/kmemlab/run
 # which is what the benchmark's "2x recording" check must not measure.
 work=/tmp/bench
 rec=$out
-
-fail() {
-	echo "record-guest: $*" >&2
-	exit 1
-}
-
-wait_enabled() {
-	i=0
-	while [ "$(cat $tracing/events/kmem/mm_page_free/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $tracing/events/kmemlab/kmemlab_run_end/enable 2>/dev/null)" != 1 ]; do
-		kill -0 "$tc" 2>/dev/null || fail "trace-cmd exited early: $(cat $work/record.log)"
-		i=$((i + 1))
-		[ "$i" -le 300 ] || fail "events still not enabled after 30 s"
-		sleep 0.1
-	done
-}
 
 one_round() {
 	for n in 1000 20000 100000; do
@@ -50,14 +37,12 @@ one_round() {
 }
 
 mkdir -p $work
-insmod $lib/kmemlab_trace.ko || fail "cannot load kmemlab_trace.ko"
-insmod $lib/kmemlab.ko nr_structs=1 || fail "cannot load kmemlab.ko"
+insmod $lib/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
+insmod $lib/kmemlab.ko nr_structs=1 || kmemlab_die "cannot load kmemlab.ko"
 
 # -b: 64 MiB per CPU, so a burst (one dd) never overruns the ring buffer.
-trace-cmd record -q -b 65536 -e kmemlab -e kmem:mm_page_alloc \
-	-e kmem:mm_page_free -o "$rec" > $work/record.log 2>&1 &
-tc=$!
-wait_enabled
+kmemlab_record_start "$rec" $work/record.log -b 65536 -e kmemlab \
+	-e kmem:mm_page_alloc -e kmem:mm_page_free
 
 start=$(date +%s)
 i=0
@@ -68,9 +53,7 @@ done
 end=$(date +%s)
 echo "record-guest: $rounds rounds in $((end - start)) s"
 
-sleep 1
-kill -INT $tc
-wait $tc || fail "trace-cmd record failed: $(cat $work/record.log)"
+kmemlab_record_stop || kmemlab_die "trace-cmd record failed: $(cat $work/record.log)"
 rmmod kmemlab
 rmmod kmemlab_trace
 echo "record-guest: $(wc -c < "$out") bytes in $out"

@@ -9,32 +9,28 @@
 #
 # Usage: live.sh MANY
 
+# shellcheck source-path=SCRIPTDIR/../../vm source=guest-lib.sh
+. /lib/kmemlab/guest-lib.sh
+kmemlab_prog=live.sh
+
 KO=/lib/kmemlab
 CTL=/sys/kernel/debug/kmemlab/run
 INST=/sys/kernel/tracing/instances
-RES=results.txt
 many=${1:-1000}
 
-note() { echo "$*" >> "$RES"; }
-
-die() {
-	echo "live.sh: $*" >&2
-	exit 1
-}
-
-command -v analyze > /dev/null || die "analyze is not in the VM (build ./analyze first)"
-rm -f "$RES" ./*.json ./*.err ./*.dat instances-*.txt
+command -v analyze > /dev/null || kmemlab_die "analyze is not in the VM (build ./analyze first)"
+rm -f results.txt ./*.json ./*.err ./*.dat instances-*.txt
 
 analyze live --json -- true > nomod-live.json 2> nomod-live.err
-note "nomod-live $?"
+kmemlab_note "nomod-live $?"
 analyze record -o nomod.dat -- true > /dev/null 2> nomod-record.err
-note "nomod-record $?"
+kmemlab_note "nomod-record $?"
 
-insmod $KO/kmemlab_trace.ko || die "cannot load kmemlab_trace.ko"
+insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 
 analyze live --json -- sh -c "insmod $KO/kmemlab.ko nr_structs=1000 && rmmod kmemlab" \
 	> live.json 2> live.err
-note "live $?"
+kmemlab_note "live $?"
 ls $INST > instances-live.txt
 
 # Stopped by a signal: wait for the session's instance, run two
@@ -44,7 +40,7 @@ pid=$!
 i=0
 while [ ! -d "$INST/kmemlab-live-$pid" ]; do
 	i=$((i + 1))
-	[ $i -gt 100 ] && die "analyze live made no instance within 10 s"
+	[ $i -gt 100 ] && kmemlab_die "analyze live made no instance within 10 s"
 	sleep 0.1
 done
 sleep 0.5
@@ -52,14 +48,14 @@ insmod $KO/kmemlab.ko nr_structs=1 && echo 2000 > $CTL && rmmod kmemlab
 sleep 1
 kill -INT $pid
 wait $pid
-note "live-int $?"
+kmemlab_note "live-int $?"
 ls $INST > instances-int.txt
 
 analyze record -o record.dat -- sh -c "insmod $KO/kmemlab.ko nr_structs=4000 && rmmod kmemlab" \
 	> record.out 2> record.err
-note "record $?"
+kmemlab_note "record $?"
 analyze record -o record-fail.dat -s 0 -- false > /dev/null 2> record-fail.err
-note "record-fail $?"
+kmemlab_note "record-fail $?"
 
 # Many experiments through the control file, sizes spread over orders 0-6
 # with a large one now and then.
@@ -75,7 +71,7 @@ analyze record -o many.dat -b 16384 -- sh -c "
 		i=\$((i + 1))
 	done
 	rmmod kmemlab" > many.out 2> many.err
-note "many $?"
+kmemlab_note "many $?"
 
 rmmod kmemlab_trace
 exit 0

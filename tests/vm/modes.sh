@@ -10,42 +10,24 @@
 #
 # Usage: modes.sh "KMALLOC_PAGES..." "VMALLOC_PAGES..." KMALLOC_TOO_BIG_PAGES
 
+# shellcheck source-path=SCRIPTDIR/../../vm source=guest-lib.sh
+. /lib/kmemlab/guest-lib.sh
+kmemlab_prog=modes.sh
+
 KO=/lib/kmemlab
 DBG=/sys/kernel/debug/kmemlab
-EV=/sys/kernel/tracing/events
-RES=results.txt
 PER_PAGE=128		# structs of 32 bytes in a 4 KiB page
 
 kmalloc_pages=$1
 vmalloc_pages=$2
 too_big=$3
 
-note() { echo "$*" >> "$RES"; }
-
-die() {
-	echo "modes.sh: $*" >&2
-	exit 1
-}
-
-# trace-cmd turns tracing_on off, enables the events, starts its readers and
-# only then turns tracing_on back on: wait for both, or the first
-# experiment is lost (seen under load).
-wait_enabled() {
-	i=0
-	while [ "$(cat $EV/kmemlab/kmemlab_probe/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/kmem/kfree/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/../tracing_on)" != 1 ]; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && die "trace-cmd did not enable the events within 30 s"
-		sleep 0.1
-	done
-}
-
 # probe LABEL ADDRESS: write the address, note the exit status and what
 # the probe file says afterwards.
 probe() {
 	echo "$2" > $DBG/probe 2> /dev/null
-	note "probe $1 $?"
+	# shellcheck disable=SC2320  # the write's status is the probe's answer
+	kmemlab_note "probe $1 $?"
 	echo "probe-out $1 $(cat $DBG/probe)" >> probes.txt
 }
 
@@ -58,8 +40,8 @@ probe_buffer() {
 	line=$(cat $DBG/buffer)
 	echo "buffer $mode $pages $line" >> probes.txt
 	virt=$(echo "$line" | sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p')
-	[ -n "$virt" ] || { note "buffer $mode-$pages 1"; return; }
-	note "buffer $mode-$pages 0"
+	[ -n "$virt" ] || { kmemlab_note "buffer $mode-$pages 1"; return; }
+	kmemlab_note "buffer $mode-$pages 0"
 	page=$((pages > 1 ? 1 : 0))
 	probe "$mode-$pages" "$(printf '%x' $((virt + page * 4096)))"
 	if [ "$mode" = vmalloc ]; then
@@ -72,22 +54,19 @@ experiment() {
 	pages=$2
 	insmod $KO/kmemlab.ko mode="$mode" nr_structs=$((pages * PER_PAGE))
 	rc=$?
-	note "load $mode-$pages $rc"
+	kmemlab_note "load $mode-$pages $rc"
 	[ $rc -eq 0 ] || return
 	probe_buffer "$mode" "$pages"
 	rmmod kmemlab
-	note "unload $mode-$pages $?"
+	kmemlab_note "unload $mode-$pages $?"
 }
 
-rm -f "$RES" probes.txt modes.dat
-insmod $KO/kmemlab_trace.ko || die "cannot load kmemlab_trace.ko"
+rm -f results.txt probes.txt modes.dat
+insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 cat /proc/meminfo > meminfo.txt
 
-trace-cmd record -q -b 8192 -e kmemlab -e kmem:kmalloc -e kmem:kfree \
-	-e kmem:mm_page_alloc -e kmem:mm_page_free \
-	-o modes.dat > record.log 2>&1 &
-rec=$!
-wait_enabled
+kmemlab_record_start modes.dat record.log -b 8192 -e kmemlab -e kmem:kmalloc \
+	-e kmem:kfree -e kmem:mm_page_alloc -e kmem:mm_page_free
 
 for p in $kmalloc_pages; do
 	experiment kmalloc "$p"
@@ -99,25 +78,27 @@ experiment pages 64
 
 # Too big for kmalloc: insmod fails, nothing stays loaded.
 insmod $KO/kmemlab.ko mode=kmalloc nr_structs=$((too_big * PER_PAGE)) 2> /dev/null
-note "load kmalloc-$too_big $?"
+kmemlab_note "load kmalloc-$too_big $?"
 grep -q '^kmemlab ' /proc/modules
-note "loaded-after kmalloc-$too_big $((1 - $?))"
+kmemlab_note "loaded-after kmalloc-$too_big $((1 - $?))"
 insmod $KO/kmemlab.ko mode=bogus nr_structs=1 2> /dev/null
-note "load bogus $?"
+kmemlab_note "load bogus $?"
 grep -q '^kmemlab ' /proc/modules
-note "loaded-after bogus $((1 - $?))"
+kmemlab_note "loaded-after bogus $((1 - $?))"
 
 # The control file: "N MODE", and the refusals of the write.
-insmod $KO/kmemlab.ko nr_structs=1 || die "cannot load kmemlab.ko"
+insmod $KO/kmemlab.ko nr_structs=1 || kmemlab_die "cannot load kmemlab.ko"
 for req in "256 kmalloc" "256 vmalloc" "256"; do
 	echo "$req" > $DBG/run
-	note "write $(echo "$req" | tr ' ' -) $?"
+	kmemlab_note "write $(echo "$req" | tr ' ' -) $?"
 	cat $DBG/run >> control.txt
 done
 echo "$((too_big * PER_PAGE)) kmalloc" > $DBG/run 2> /dev/null
-note "write too-big $?"
+# shellcheck disable=SC2320  # the write's status is the answer
+kmemlab_note "write too-big $?"
 echo "256 bogus" > $DBG/run 2> /dev/null
-note "write bogus $?"
+# shellcheck disable=SC2320  # the write's status is the answer
+kmemlab_note "write bogus $?"
 
 # Addresses the probe must refuse, without a fault: NULL, a user address
 # mapped in the writer's own mm (echo is a shell builtin), non-canonical.
@@ -126,12 +107,10 @@ probe user "$(head -n 1 /proc/$$/maps | cut -d- -f1)"
 probe noncanonical 8000000000000000
 probe garbage xyz
 rmmod kmemlab
-note "unload ctl $?"
+kmemlab_note "unload ctl $?"
 
-sleep 1
-kill -INT $rec
-wait $rec
-note "record rc $?"
+kmemlab_record_stop
+kmemlab_note "record rc $?"
 rmmod kmemlab_trace
 dmesg > modes-dmesg.txt
 exit 0

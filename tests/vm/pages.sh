@@ -8,49 +8,33 @@
 #
 # Usage: pages.sh MULTI_BLOCK_STRUCTS SIZE...
 
+# shellcheck source-path=SCRIPTDIR/../../vm source=guest-lib.sh
+. /lib/kmemlab/guest-lib.sh
+kmemlab_prog=pages.sh
+
 KO=/lib/kmemlab
 CTL=/sys/kernel/debug/kmemlab/run
-EV=/sys/kernel/tracing/events
-RES=results.txt
 
 multi=$1
 shift
 
-note() { echo "$*" >> "$RES"; }
-
-die() {
-	echo "pages.sh: $*" >&2
-	exit 1
-}
-
-# trace-cmd turns tracing_on off, enables the events, starts its readers and
-# only then turns tracing_on back on: wait for both, or the first
-# experiment is lost (seen under load).
-wait_enabled() {
-	i=0
-	while [ "$(cat $EV/kmemlab/kmemlab_run_end/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/kmem/mm_page_free/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/../tracing_on)" != 1 ]; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && die "trace-cmd did not enable the events within 30 s"
-		sleep 0.1
-	done
+# record OUT LOG: both recordings below take the same events.
+record() {
+	kmemlab_record_start "$1" "$2" -e kmemlab -e kmem:mm_page_alloc \
+		-e kmem:mm_page_free
 }
 
 load_unload() {
 	insmod $KO/kmemlab.ko nr_structs="$1"
-	note "load $1 $?"
+	kmemlab_note "load $1 $?"
 	rmmod kmemlab
-	note "unload $1 $?"
+	kmemlab_note "unload $1 $?"
 }
 
-rm -f "$RES" pages.dat
-insmod $KO/kmemlab_trace.ko || die "cannot load kmemlab_trace.ko"
+rm -f results.txt pages.dat
+insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 
-trace-cmd record -q -e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free \
-	-o pages.dat > record.log 2>&1 &
-rec=$!
-wait_enabled
+record pages.dat record.log
 
 for n in "$@"; do
 	load_unload "$n"
@@ -58,51 +42,44 @@ done
 
 # Multi-block, once at load time and once through the control file.
 load_unload "$multi"
-insmod $KO/kmemlab.ko nr_structs=1 || die "cannot load kmemlab.ko"
+insmod $KO/kmemlab.ko nr_structs=1 || kmemlab_die "cannot load kmemlab.ko"
+# $? after echo is meant: the write's status is what the module answered.
 echo "$multi" > $CTL
-note "write $multi $?"
+# shellcheck disable=SC2320
+kmemlab_note "write $multi $?"
 echo 0 > $CTL
-note "write 0 $?"
+# shellcheck disable=SC2320
+kmemlab_note "write 0 $?"
 cat $CTL > control.txt
 rmmod kmemlab
-note "unload ctl $?"
+kmemlab_note "unload ctl $?"
 
 # Bad input: insmod must fail, and the module must not stay loaded.
 for n in 0 4294967295; do
 	insmod $KO/kmemlab.ko nr_structs=$n 2> insmod-$n.err
-	note "load $n $?"
+	kmemlab_note "load $n $?"
 	grep -q '^kmemlab ' /proc/modules
-	note "loaded-after $n $((1 - $?))"
+	kmemlab_note "loaded-after $n $((1 - $?))"
 done
 
-# A recording stopped right after its last event can lose it: settle first.
-sleep 1
-kill -INT $rec
-wait $rec
-note "record rc $?"
+kmemlab_record_stop
+kmemlab_note "record rc $?"
 
 # Recordings the analyzer must judge: a block still live when the recording
 # stopped (a leak, as far as the recording can tell), kmem events without
-# kmemlab ones, and neither. Events off first, so wait_enabled waits for
-# the new recorder rather than seeing the old one's settings.
-echo 0 > $EV/enable
-trace-cmd record -q -e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free \
-	-o leak.dat > record-leak.log 2>&1 &
-rec=$!
-wait_enabled
+# kmemlab ones, and neither.
+record leak.dat record-leak.log
 insmod $KO/kmemlab.ko nr_structs=1000
-sleep 1
-kill -INT $rec
-wait $rec
-note "record-leak rc $?"
+kmemlab_record_stop
+kmemlab_note "record-leak rc $?"
 rmmod kmemlab
 trace-cmd record -q -e kmem:mm_page_alloc -e kmem:mm_page_free \
 	-o kmem-only.dat -- sh -c 'cat /proc/meminfo > /dev/null; sleep 1' \
 	> record-kmem.log 2>&1
-note "record-kmem rc $?"
+kmemlab_note "record-kmem rc $?"
 trace-cmd record -q -e sched:sched_process_exec -o other.dat \
 	-- sh -c 'sleep 1' > record-other.log 2>&1
-note "record-other rc $?"
+kmemlab_note "record-other rc $?"
 
 rmmod kmemlab_trace
 dmesg > pages-dmesg.txt

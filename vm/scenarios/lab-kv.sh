@@ -14,16 +14,14 @@
 # look at the two freed buffers.
 set -u
 
+# shellcheck source-path=SCRIPTDIR/.. source=guest-lib.sh
+. /lib/kmemlab/guest-lib.sh
+kmemlab_prog=lab-kv
+
 KO=/lib/kmemlab
-EV=/sys/kernel/tracing/events
 DBG=/sys/kernel/debug/kmemlab
 NR=256
 out=$PWD
-
-die() {
-	echo "lab-kv: $*" >&2
-	exit 1
-}
 
 # do_cmd FILE CMD: append "# CMD" and what CMD prints (stdout and stderr) to
 # FILE, the way a terminal shows it.  The paths are the VM's.
@@ -34,20 +32,6 @@ do_cmd() {
 	sh -c "$*" >> "$f" 2>&1
 	rc=$?
 	[ $rc -eq 0 ] || echo "(exit status $rc)" >> "$f"
-}
-
-# trace-cmd turns tracing_on off, enables the events, starts its readers and
-# only then turns tracing_on back on: wait for both, or the first
-# experiment is lost (seen under load).
-wait_enabled() {
-	i=0
-	while [ "$(cat $EV/kmemlab/kmemlab_probe/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/kmem/kfree/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/../tracing_on)" != 1 ]; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && die "trace-cmd did not enable the events within 30 s"
-		sleep 0.1
-	done
 }
 
 hex() {
@@ -69,7 +53,7 @@ experiment() {
 	do_cmd "$f" "dmesg -c"
 	do_cmd "$f" "cat $DBG/buffer"
 	virt=$(sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p' $DBG/buffer)
-	[ -n "$virt" ] || die "no virt= in $DBG/buffer"
+	[ -n "$virt" ] || kmemlab_die "no virt= in $DBG/buffer"
 	probe "$f" "$(hex "$virt" 0)"
 	probe "$f" "$(hex "$virt" 4096)"
 	[ "$1" = vmalloc ] && probe "$f" "$(hex "$virt" 8192)"
@@ -77,16 +61,13 @@ experiment() {
 	do_cmd "$f" "dmesg -c"
 }
 
-cd /tmp || die "no /tmp"
+cd /tmp || kmemlab_die "no /tmp"
 rm -f "$out"/kv-*.txt "$out"/kv.dat
-insmod $KO/kmemlab_trace.ko || die "cannot load kmemlab_trace.ko"
+insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 dmesg -c > /dev/null
 
-trace-cmd record -q -b 8192 -e kmemlab -e kmem:kmalloc -e kmem:kfree \
-	-e kmem:mm_page_alloc -e kmem:mm_page_free \
-	-o /tmp/kv.dat > /tmp/record.log 2>&1 &
-rec=$!
-wait_enabled
+kmemlab_record_start /tmp/kv.dat /tmp/record.log -b 8192 -e kmemlab \
+	-e kmem:kmalloc -e kmem:kfree -e kmem:mm_page_alloc -e kmem:mm_page_free
 
 experiment kmalloc
 kva=$virt
@@ -101,10 +82,8 @@ probe "$f" "$(hex "$kva" 4096)"
 probe "$f" "$(hex "$vva" 0)"
 do_cmd "$f" "rmmod kmemlab"
 
-sleep 1
-kill -INT $rec
-wait $rec || die "trace-cmd record failed: $(cat /tmp/record.log)"
-cp /tmp/kv.dat "$out/kv.dat" || die "cannot copy kv.dat to $out"
+kmemlab_record_stop || kmemlab_die "trace-cmd record failed: $(cat /tmp/record.log)"
+cp /tmp/kv.dat "$out/kv.dat" || kmemlab_die "cannot copy kv.dat to $out"
 
 # trace-cmd 3.1.6 applies -F only when it comes before the file.
 f=$out/kv-report.txt

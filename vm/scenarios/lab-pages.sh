@@ -14,15 +14,13 @@
 # those numbers.
 set -u
 
+# shellcheck source-path=SCRIPTDIR/.. source=guest-lib.sh
+. /lib/kmemlab/guest-lib.sh
+kmemlab_prog=lab-pages
+
 KO=/lib/kmemlab
-EV=/sys/kernel/tracing/events
 DBG=/sys/kernel/debug/kmemlab
 out=$PWD
-
-die() {
-	echo "lab-pages: $*" >&2
-	exit 1
-}
 
 # do_cmd FILE CMD: append "# CMD" and what CMD prints (stdout and stderr) to
 # FILE, the way a terminal shows it.  The paths are the VM's.
@@ -35,34 +33,18 @@ do_cmd() {
 	[ $rc -eq 0 ] || echo "(exit status $rc)" >> "$f"
 }
 
-# trace-cmd turns tracing_on off, enables the events, starts its readers and
-# only then turns tracing_on back on: wait for both, or the first
-# experiment is lost (seen under load).
-wait_enabled() {
-	i=0
-	while [ "$(cat $EV/kmemlab/kmemlab_run_end/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/kmem/mm_page_free/enable 2>/dev/null)" != 1 ] ||
-	      [ "$(cat $EV/../tracing_on)" != 1 ]; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && die "trace-cmd did not enable the events within 30 s"
-		sleep 0.1
-	done
-}
-
 # hex ADDR OFFSET: ADDR + OFFSET in hex without 0x, as kmemlab/probe takes it
 hex() {
 	printf '%x' $(($1 + $2))
 }
 
-cd /tmp || die "no /tmp"
+cd /tmp || kmemlab_die "no /tmp"
 rm -f "$out"/ex[2-5].txt "$out"/pages.dat "$out"/lab-layout.svg
-insmod $KO/kmemlab_trace.ko || die "cannot load kmemlab_trace.ko"
+insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 dmesg -c > /dev/null
 
-trace-cmd record -q -b 4096 -e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free \
-	-o /tmp/pages.dat > /tmp/record.log 2>&1 &
-rec=$!
-wait_enabled
+kmemlab_record_start /tmp/pages.dat /tmp/record.log -b 4096 -e kmemlab \
+	-e kmem:mm_page_alloc -e kmem:mm_page_free
 
 # Exercise 2: the parameter and the struct's size (default nr_structs).
 f=$out/ex2.txt
@@ -89,7 +71,7 @@ do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=200"
 do_cmd "$f" "dmesg -c"
 do_cmd "$f" "cat $DBG/buffer"
 virt=$(sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p' $DBG/buffer)
-[ -n "$virt" ] || die "no virt= in $DBG/buffer"
+[ -n "$virt" ] || kmemlab_die "no virt= in $DBG/buffer"
 for off in 0 4096 $((4096 + 71 * 32)); do
 	do_cmd "$f" "echo $(hex "$virt" $off) > $DBG/probe"
 	do_cmd "$f" "cat $DBG/probe"
@@ -105,11 +87,8 @@ for n in 1000 10000 50000; do
 	do_cmd "$f" "dmesg -c"
 done
 
-# Let the recorder drain the per-CPU buffers before it is stopped.
-sleep 1
-kill -INT $rec
-wait $rec || die "trace-cmd record failed: $(cat /tmp/record.log)"
-cp /tmp/pages.dat "$out/pages.dat" || die "cannot copy pages.dat to $out"
+kmemlab_record_stop || kmemlab_die "trace-cmd record failed: $(cat /tmp/record.log)"
+cp /tmp/pages.dat "$out/pages.dat" || kmemlab_die "cannot copy pages.dat to $out"
 
 # The recording, read back.  trace-cmd 3.1.6 applies -F only when it comes
 # before the file, so the file is the last argument.
