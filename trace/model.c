@@ -261,6 +261,9 @@ int model_handle_alloc(struct model *m, uint64_t ts, int cpu,
 		return -1;
 	if (ev->order > MODEL_MAX_ORDER || ev->block >= MODEL_MAX_BLOCKS)
 		return model_invalid(m, r);
+	/* The plan bounds the block table: one bad record cannot inflate it. */
+	if (r->begun && ev->block >= r->nr_blocks)
+		return model_invalid(m, r);
 	if (blocks_reserve(r, ev->block))
 		return -1;
 	b = &r->blocks[ev->block];

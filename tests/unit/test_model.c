@@ -301,6 +301,24 @@ static void test_invalid_input(void **state)
 	model_free(m);
 }
 
+/* A block number beyond the run's plan is bad input, not a table size. */
+static void test_block_beyond_plan(void **state)
+{
+	struct sim s = { .m = model_new(), .skip_verify = -1, .bad_pfn_page = -1 };
+	struct kmemlab_block_ev stray = { .run = 1, .block = 200000, .pfn = 0x800 };
+	const struct model_run *r;
+
+	(void)state;
+	begin(&s, 1, 1000, 8, 3);
+	assert_int_equal(model_handle_alloc(s.m, tick(&s), 0, &stray), -1);
+	assert_int_equal(errno, EINVAL);
+	model_finish(s.m);
+	r = model_run_get(s.m, 0);
+	assert_true(r->nr_block_slots <= 1);
+	assert_int_equal(model_sys_get(s.m)->invalid_events, 1);
+	model_free(s.m);
+}
+
 static void test_unmatched(void **state)
 {
 	struct kmemlab_block_ev stray = { .run = 3, .order = 2, .pfn = 0x500 };
@@ -475,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_leak),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_invalid_input),
+		cmocka_unit_test(test_block_beyond_plan),
 		cmocka_unit_test(test_unmatched),
 		cmocka_unit_test(test_missed_events),
 		cmocka_unit_test(test_run_reuse),
