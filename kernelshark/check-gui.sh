@@ -93,11 +93,13 @@ settle_and_shoot() {
 # Polled rather than `xdotool search --sync`: that search dies with an X
 # error when one of the windows KernelShark opens and closes at start-up
 # vanishes under it.
+# find_window PID: gives up early once KernelShark has exited.
 find_window() {
 	local w
 	for _ in $(seq 300); do
 		w=$(xdotool search --name '^Kernel Shark' 2>/dev/null | head -1)
 		[ -n "$w" ] && echo "$w" && return 0
+		kill -0 "$1" 2>/dev/null || return 1
 		sleep 0.2
 	done
 	return 1
@@ -126,7 +128,25 @@ ensure_xvfb() {
 }
 
 # run_ks NAME TRACE [kernelshark options]: one session, quit with ctrl+q.
+# A session that could not reach the X server at all says nothing about
+# KernelShark or the plugin: it gets one more try on a fresh server.
 run_ks() {
+	local rc
+	run_ks_once "$@"
+	rc=$?
+	[ "$rc" = 3 ] || return "$rc"
+	echo "note: $1: KernelShark could not connect to the X server; starting a new one"
+	cleanup
+	start_xvfb
+	run_ks_once "$@"
+	rc=$?
+	[ "$rc" = 3 ] || return "$rc"
+	bad "$1: KernelShark could not connect to a fresh X server either, see $work/$1.err"
+	return 1
+}
+
+# Returns 3, having counted nothing, when KernelShark could not reach X.
+run_ks_once() {
 	local name=$1 data=$2 cache="$work/$1.cache" win pid rc
 	shift 2
 	ensure_xvfb
@@ -138,10 +158,11 @@ run_ks() {
 	KS_USER_CACHE_DIR=$cache timeout 90 stdbuf -oL -eL \
 		kernelshark "$@" "$data" >"$work/$name.out" 2>"$work/$name.err" &
 	pid=$!
-	win=$(find_window)
+	win=$(find_window "$pid")
 	if [ -z "$win" ]; then
 		import -window root "$work/$name-timeout.png"
 		kill "$pid" 2>/dev/null; wait "$pid"
+		grep -q 'could not connect to display' "$work/$name.err" && return 3
 		bad "$name: no KernelShark window within 60 s, see $work/$name.err and $name-timeout.png"
 		return 1
 	fi
