@@ -9,6 +9,7 @@
 #include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
+#include <linux/mmzone.h>
 #include <linux/types.h>
 #include <asm/page.h>
 
@@ -78,6 +79,21 @@ struct kmemlab_run {
 	u64 verify_ns;
 };
 
+/*
+ * Orders of the buddy allocator's free lists: 0 to the largest block's.
+ * Taken from the array itself, because MAX_ORDER changed meaning in 6.4
+ * and was renamed MAX_PAGE_ORDER in 6.8.
+ */
+#define KMEMLAB_NR_ORDERS	(sizeof_field(struct zone, free_area) / \
+				 sizeof(struct free_area))
+
+/* Free blocks per order of every populated zone of the local node. */
+struct kmemlab_free_counts {
+	struct zone *zone[MAX_NR_ZONES];
+	u32 nr_free[MAX_NR_ZONES][KMEMLAB_NR_ORDERS];
+	int nr_zones;
+};
+
 /* The lab's formula for array[k] of struct j on page i (mod 2^32). */
 static inline unsigned int kmemlab_value(u32 per_page, u32 i, u32 j, u32 k)
 {
@@ -121,6 +137,16 @@ void *kmemlab_run_virt(const struct kmemlab_run *run, u32 i);
 extern const struct kmemlab_ops kmemlab_pages_ops;
 extern const struct kmemlab_ops kmemlab_kmalloc_ops;
 extern const struct kmemlab_ops kmemlab_vmalloc_ops;
+
+/* buddy.c */
+void kmemlab_buddy_before(struct kmemlab_free_counts *before);
+void kmemlab_buddy_split(const struct kmemlab_run *run, u32 block,
+			 struct page *page, unsigned int order,
+			 const struct kmemlab_free_counts *before);
+void kmemlab_buddy_merge(const struct kmemlab_run *run, u32 block,
+			 unsigned long pfn, unsigned int order);
+bool kmemlab_buddy_applies(const struct kmemlab_run *run);
+void kmemlab_buddy_free_area(const struct kmemlab_run *run, int phase);
 
 /* walk.c */
 u64 kmemlab_walk(unsigned long addr, int *level);

@@ -31,6 +31,9 @@ EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_fill);
 EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_verify);
 EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_run_end);
 EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_probe);
+EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_split);
+EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_merge);
+EXPORT_TRACEPOINT_SYMBOL_GPL(kmemlab_free_area);
 
 static atomic_t kmemlab_runs = ATOMIC_INIT(0);
 

@@ -291,6 +291,150 @@ TRACE_EVENT(kmemlab_probe,
 		      __entry->ret, __entry->data)
 );
 
+/*
+ * The buddy allocator around each block (buddy.c): where a block was cut
+ * from, where it went back, and the free lists at each run's edges.
+ * docs/events.md says how each field is derived and when it can be trusted.
+ */
+#ifndef _KMEMLAB_BUDDY_ENUMS
+#define _KMEMLAB_BUDDY_ENUMS
+
+/* Which edge of a run a kmemlab_free_area event describes. */
+enum kmemlab_phase {
+	KMEMLAB_PHASE_BEGIN,	/* before the first block is allocated */
+	KMEMLAB_PHASE_END,	/* after the last block is freed */
+};
+
+/* Room for every zone name: "DMA", "DMA32", "Normal", "Movable"... */
+#define KMEMLAB_ZONE_NAME_LEN	8
+
+#endif /* _KMEMLAB_BUDDY_ENUMS */
+
+TRACE_DEFINE_ENUM(KMEMLAB_PHASE_BEGIN);
+TRACE_DEFINE_ENUM(KMEMLAB_PHASE_END);
+
+#define show_kmemlab_phase(phase)				\
+	__print_symbolic(phase,					\
+			 { KMEMLAB_PHASE_BEGIN, "begin" },	\
+			 { KMEMLAB_PHASE_END,	"end" })
+
+/*
+ * A block was just allocated: the free block it was cut from, judged from
+ * the free buddies it left behind, and its zone's free blocks per order
+ * before alloc_pages() and after.
+ */
+TRACE_EVENT(kmemlab_split,
+	    TP_PROTO(u32 run, u32 block, unsigned long pfn, u32 order,
+		     int source_order, bool pcp, bool clean, const char *zone,
+		     const u32 *free_before, u32 nr_before,
+		     const u32 *free_after, u32 nr_after),
+	    TP_ARGS(run, block, pfn, order, source_order, pcp, clean, zone,
+		    free_before, nr_before, free_after, nr_after),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(u32, block)	/* index in the run */
+			     __field(unsigned long, pfn) /* first pfn of the block */
+			     __field(u32, order)	/* order of the block */
+			     __field(int, source_order)	/* order it was cut from; -1 pcp */
+			     __field(unsigned long, source_pfn) /* first pfn of that; -1UL pcp */
+			     __field(u8, pcp)		/* 1: a per-CPU list's order */
+			     __field(u8, clean)		/* 1: counts moved as the split says */
+			     __array(char, zone, KMEMLAB_ZONE_NAME_LEN) /* zone name */
+			     __dynamic_array(u32, free_before, nr_before) /* nr_free; [] unknown */
+			     __dynamic_array(u32, free_after, nr_after) /* nr_free per order */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->block = block;
+			   __entry->pfn = pfn;
+			   __entry->order = order;
+			   __entry->source_order = source_order;
+			   /* expand() keeps the low half: the source starts here */
+			   __entry->source_pfn = source_order < 0 ? -1UL : pfn;
+			   __entry->pcp = pcp;
+			   __entry->clean = clean;
+			   strscpy(__entry->zone, zone, sizeof(__entry->zone));
+			   memcpy(__get_dynamic_array(free_before), free_before,
+				  nr_before * sizeof(u32));
+			   memcpy(__get_dynamic_array(free_after), free_after,
+				  nr_after * sizeof(u32));
+	    ),
+	    TP_printk("run=%u block=%u pfn=0x%lx order=%u source_order=%d source_pfn=0x%lx pcp=%u clean=%u zone=%s free_before=%s free_after=%s",
+		      __entry->run, __entry->block, __entry->pfn,
+		      __entry->order, __entry->source_order,
+		      __entry->source_pfn, __entry->pcp, __entry->clean,
+		      __entry->zone,
+		      __print_array(__get_dynamic_array(free_before),
+				    __get_dynamic_array_len(free_before) / sizeof(u32),
+				    sizeof(u32)),
+		      __print_array(__get_dynamic_array(free_after),
+				    __get_dynamic_array_len(free_after) / sizeof(u32),
+				    sizeof(u32)))
+);
+
+/*
+ * A block was just given back: the free block that holds its pages now,
+ * after the buddy allocator merged it with its free buddies.
+ */
+TRACE_EVENT(kmemlab_merge,
+	    TP_PROTO(u32 run, u32 block, unsigned long pfn, u32 order,
+		     int merged_order, unsigned long merged_pfn, bool pcp,
+		     const char *zone),
+	    TP_ARGS(run, block, pfn, order, merged_order, merged_pfn, pcp,
+		    zone),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(u32, block)	/* index in the run */
+			     __field(unsigned long, pfn) /* first pfn of the block */
+			     __field(u32, order)	/* order of the block */
+			     __field(int, merged_order)	/* free block holding it; -1 none */
+			     __field(unsigned long, merged_pfn) /* its first pfn; -1UL none */
+			     __field(u8, pcp)		/* 1: freed to a per-CPU list */
+			     __array(char, zone, KMEMLAB_ZONE_NAME_LEN) /* zone name */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->block = block;
+			   __entry->pfn = pfn;
+			   __entry->order = order;
+			   __entry->merged_order = merged_order;
+			   __entry->merged_pfn = merged_pfn;
+			   __entry->pcp = pcp;
+			   strscpy(__entry->zone, zone, sizeof(__entry->zone));
+	    ),
+	    TP_printk("run=%u block=%u pfn=0x%lx order=%u merged_order=%d merged_pfn=0x%lx pcp=%u zone=%s",
+		      __entry->run, __entry->block, __entry->pfn,
+		      __entry->order, __entry->merged_order,
+		      __entry->merged_pfn, __entry->pcp, __entry->zone)
+);
+
+/*
+ * One zone's free blocks per order (its line of /proc/buddyinfo) at a
+ * run's begin or end; one event per populated zone of the local node.
+ */
+TRACE_EVENT(kmemlab_free_area,
+	    TP_PROTO(u32 run, int phase, const char *zone, int node,
+		     bool buddy_blocks, const u32 *nr_free, u32 nr_orders),
+	    TP_ARGS(run, phase, zone, node, buddy_blocks, nr_free, nr_orders),
+	    TP_STRUCT__entry(__field(u32, run)		/* experiment number */
+			     __field(int, phase)	/* enum kmemlab_phase */
+			     __field(int, node)		/* NUMA node of the zone */
+			     __field(u8, buddy_blocks)	/* 1: run sends split/merge */
+			     __array(char, zone, KMEMLAB_ZONE_NAME_LEN) /* zone name */
+			     __dynamic_array(u32, nr_free, nr_orders) /* free blocks per order */
+	    ),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->phase = phase;
+			   __entry->node = node;
+			   __entry->buddy_blocks = buddy_blocks;
+			   strscpy(__entry->zone, zone, sizeof(__entry->zone));
+			   memcpy(__get_dynamic_array(nr_free), nr_free,
+				  nr_orders * sizeof(u32));
+	    ),
+	    TP_printk("run=%u phase=%s node=%d buddy_blocks=%u zone=%s nr_free=%s",
+		      __entry->run, show_kmemlab_phase(__entry->phase),
+		      __entry->node, __entry->buddy_blocks, __entry->zone,
+		      __print_array(__get_dynamic_array(nr_free),
+				    __get_dynamic_array_len(nr_free) / sizeof(u32),
+				    sizeof(u32)))
+);
+
 #endif /* _KMEMLAB_TRACE_H */
 
 /* This part must be outside the include guard. */

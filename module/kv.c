@@ -69,10 +69,17 @@ static int kmalloc_plan(struct kmemlab_run *run)
 
 static int kmalloc_alloc(struct kmemlab_run *run)
 {
+	struct kmemlab_free_counts before = {};
+	struct page *page;
+
+	if (kmemlab_buddy_applies(run))
+		kmemlab_buddy_before(&before);
 	run->buf = kmalloc(run->size, KMEMLAB_GFP);
-	trace_kmemlab_alloc(run->id, 0, run->buf ? virt_to_page(run->buf) : NULL,
-			    run->plan.order, KMEMLAB_GFP,
+	page = run->buf ? virt_to_page(run->buf) : NULL;
+	trace_kmemlab_alloc(run->id, 0, page, run->plan.order, KMEMLAB_GFP,
 			    run->buf ? 0 : -ENOMEM);
+	if (kmemlab_buddy_applies(run))
+		kmemlab_buddy_split(run, 0, page, run->plan.order, &before);
 	if (!run->buf) {
 		pr_err("run %u: kmalloc(%zu) failed\n", run->id, run->size);
 		return -ENOMEM;
@@ -82,10 +89,14 @@ static int kmalloc_alloc(struct kmemlab_run *run)
 
 static void kmalloc_free(struct kmemlab_run *run)
 {
+	unsigned long pfn = page_to_pfn(virt_to_page(run->buf));
+
 	trace_kmemlab_free(run->id, 0, virt_to_page(run->buf), run->plan.order,
 			   KMEMLAB_GFP, 0);
 	kfree(run->buf);
 	run->buf = NULL;
+	if (kmemlab_buddy_applies(run))
+		kmemlab_buddy_merge(run, 0, pfn, run->plan.order);
 }
 
 static unsigned long kmalloc_pfn(const struct kmemlab_run *run, u32 i)

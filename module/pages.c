@@ -45,9 +45,11 @@ static void free_nr_blocks(struct kmemlab_run *run, u32 nr)
 
 	for (b = 0; b < nr; b++) {
 		unsigned int order = kmemlab_block_order(&run->plan, b);
+		unsigned long pfn = page_to_pfn(run->blocks[b]);
 
 		trace_kmemlab_free(run->id, b, run->blocks[b], order, gfp, 0);
 		__free_pages(run->blocks[b], order);
+		kmemlab_buddy_merge(run, b, pfn, order);
 		run->blocks[b] = NULL;
 	}
 }
@@ -59,10 +61,14 @@ static int alloc_blocks(struct kmemlab_run *run)
 
 	for (b = 0; b < run->plan.nr_blocks; b++) {
 		unsigned int order = kmemlab_block_order(&run->plan, b);
-		struct page *page = alloc_pages(gfp, order);
+		struct kmemlab_free_counts before;
+		struct page *page;
 
+		kmemlab_buddy_before(&before);
+		page = alloc_pages(gfp, order);
 		trace_kmemlab_alloc(run->id, b, page, order, gfp,
 				    page ? 0 : -ENOMEM);
+		kmemlab_buddy_split(run, b, page, order, &before);
 		if (!page) {
 			pr_err("run %u: alloc_pages(order %u) failed for block %u of %u\n",
 			       run->id, order, b, run->plan.nr_blocks);

@@ -139,8 +139,10 @@ int kmemlab_run_start(struct kmemlab_run *run)
 				sizeof(struct datatype), plan->structs_per_page,
 				plan->nr_pages, plan->order, plan->nr_blocks,
 				plan->nr_alloc_pages);
+	kmemlab_buddy_free_area(run, KMEMLAB_PHASE_BEGIN);
 	ret = run->ops->alloc(run);
 	if (ret) {
+		kmemlab_buddy_free_area(run, KMEMLAB_PHASE_END);
 		trace_kmemlab_run_end(run->id, ret, 0, 0, 0);
 		return ret;
 	}
@@ -159,6 +161,7 @@ void kmemlab_run_finish(struct kmemlab_run *run)
 
 	verify_pages(run);
 	run->ops->free(run);
+	kmemlab_buddy_free_area(run, KMEMLAB_PHASE_END);
 	trace_kmemlab_run_end(run->id, 0, run->mismatches, run->fill_ns,
 			      run->verify_ns);
 	if (run->mismatches)
