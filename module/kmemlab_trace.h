@@ -339,7 +339,9 @@ TRACE_EVENT(kmemlab_split,
 			     __field(u8, pcp)		/* 1: a per-CPU list's order */
 			     __field(u8, clean)		/* 1: counts moved as the split says */
 			     __array(char, zone, KMEMLAB_ZONE_NAME_LEN) /* zone name */
-			     __dynamic_array(u32, free_before, nr_before) /* nr_free; [] unknown */
+			     __field(u32, nr_before)	/* orders in free_before; 0 unknown */
+			     __field(u32, nr_orders)	/* orders in free_after */
+			     __dynamic_array(u32, free_before, nr_before) /* nr_free per order */
 			     __dynamic_array(u32, free_after, nr_after) /* nr_free per order */
 	    ),
 	    TP_fast_assign(__entry->run = run;
@@ -352,22 +354,22 @@ TRACE_EVENT(kmemlab_split,
 			   __entry->pcp = pcp;
 			   __entry->clean = clean;
 			   strscpy(__entry->zone, zone, sizeof(__entry->zone));
+			   __entry->nr_before = nr_before;
+			   __entry->nr_orders = nr_after;
 			   memcpy(__get_dynamic_array(free_before), free_before,
 				  nr_before * sizeof(u32));
 			   memcpy(__get_dynamic_array(free_after), free_after,
 				  nr_after * sizeof(u32));
 	    ),
-	    TP_printk("run=%u block=%u pfn=0x%lx order=%u source_order=%d source_pfn=0x%lx pcp=%u clean=%u zone=%s free_before=%s free_after=%s",
+	    TP_printk("run=%u block=%u pfn=0x%lx order=%u source_order=%d source_pfn=0x%lx pcp=%u clean=%u zone=%s nr_before=%u nr_orders=%u free_before=%s free_after=%s",
 		      __entry->run, __entry->block, __entry->pfn,
 		      __entry->order, __entry->source_order,
 		      __entry->source_pfn, __entry->pcp, __entry->clean,
-		      __entry->zone,
+		      __entry->zone, __entry->nr_before, __entry->nr_orders,
 		      __print_array(__get_dynamic_array(free_before),
-				    __get_dynamic_array_len(free_before) / sizeof(u32),
-				    sizeof(u32)),
+				    __entry->nr_before, 4),
 		      __print_array(__get_dynamic_array(free_after),
-				    __get_dynamic_array_len(free_after) / sizeof(u32),
-				    sizeof(u32)))
+				    __entry->nr_orders, 4))
 );
 
 /*
@@ -417,6 +419,7 @@ TRACE_EVENT(kmemlab_free_area,
 			     __field(int, node)		/* NUMA node of the zone */
 			     __field(u8, buddy_blocks)	/* 1: run sends split/merge */
 			     __array(char, zone, KMEMLAB_ZONE_NAME_LEN) /* zone name */
+			     __field(u32, nr_orders)	/* orders in nr_free */
 			     __dynamic_array(u32, nr_free, nr_orders) /* free blocks per order */
 	    ),
 	    TP_fast_assign(__entry->run = run;
@@ -424,15 +427,16 @@ TRACE_EVENT(kmemlab_free_area,
 			   __entry->node = node;
 			   __entry->buddy_blocks = buddy_blocks;
 			   strscpy(__entry->zone, zone, sizeof(__entry->zone));
+			   __entry->nr_orders = nr_orders;
 			   memcpy(__get_dynamic_array(nr_free), nr_free,
 				  nr_orders * sizeof(u32));
 	    ),
-	    TP_printk("run=%u phase=%s node=%d buddy_blocks=%u zone=%s nr_free=%s",
+	    TP_printk("run=%u phase=%s node=%d buddy_blocks=%u zone=%s nr_orders=%u nr_free=%s",
 		      __entry->run, show_kmemlab_phase(__entry->phase),
 		      __entry->node, __entry->buddy_blocks, __entry->zone,
+		      __entry->nr_orders,
 		      __print_array(__get_dynamic_array(nr_free),
-				    __get_dynamic_array_len(nr_free) / sizeof(u32),
-				    sizeof(u32)))
+				    __entry->nr_orders, 4))
 );
 
 #endif /* _KMEMLAB_TRACE_H */

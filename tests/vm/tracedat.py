@@ -11,6 +11,8 @@ import subprocess
 LINE = re.compile(r"^\s*(?P<comm>.*?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+"
                   r"(?P<ts>\d+\.\d+):\s+(?P<event>\w+):\s*(?P<fields>.*)$")
 FIELD = re.compile(r"(\w+)=(\S+)")
+# -R prints an array field as its bytes: nr_free=ARRAY[03, 00, 00, 00, ...]
+ARRAY = re.compile(r"(\w+)=ARRAY\[([^\]]*)\]")
 
 
 def number(text):
@@ -21,7 +23,9 @@ def number(text):
 
 
 def events(path):
-    """Every event of the recording as (name, {field: value}), in time order."""
+    """Every event of the recording as (name, {field: value}), in time order.
+
+    Array fields come back as bytes, in the recording's byte order."""
     out = subprocess.run(["trace-cmd", "report", "-R", "-t", "-i", path],
                          check=True, capture_output=True, text=True).stdout
     result = []
@@ -29,7 +33,11 @@ def events(path):
         m = LINE.match(line)
         if not m:
             continue
-        fields = {k: number(v) for k, v in FIELD.findall(m.group("fields"))}
+        text = m.group("fields")
+        arrays = {k: bytes(int(b, 16) for b in v.split(",") if b.strip())
+                  for k, v in ARRAY.findall(text)}
+        fields = {k: number(v) for k, v in FIELD.findall(ARRAY.sub("", text))}
+        fields.update(arrays)
         fields["_ts"] = float(m.group("ts"))
         sec, _, frac = m.group("ts").partition(".")
         fields["_ns"] = int(sec) * 10**9 + int(frac.ljust(9, "0")[:9])
