@@ -28,9 +28,11 @@ done
 
 insmod "$lib/kmemlab_trace.ko" || kmemlab_die "insmod kmemlab_trace.ko failed (see dmesg)"
 
-step "recording kmemlab, kmem:mm_page_alloc, kmem:mm_page_free"
+step "recording kmemlab and the kernel's buddy allocator events (kmem:mm_page_*)"
 kmemlab_record_start "$rec" /tmp/trace-cmd.log -b 4096 -e kmemlab \
-	-e kmem:mm_page_alloc -e kmem:mm_page_free
+	-e kmem:mm_page_alloc -e kmem:mm_page_free \
+	-e kmem:mm_page_alloc_zone_locked -e kmem:mm_page_pcpu_drain \
+	-e kmem:mm_page_alloc_extfrag
 
 for n in $sizes; do
 	step "insmod kmemlab.ko nr_structs=$n; rmmod kmemlab"
