@@ -38,6 +38,7 @@ include module/module.mk
 include trace/build.mk
 include vm/vm.mk
 include tests/tests.mk
+include lint.mk
 include kernelshark/kernelshark.mk
 include fuzz/fuzz.mk
 include bench/bench.mk

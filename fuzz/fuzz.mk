@@ -26,7 +26,7 @@ FUZZ_PKGS	:= libtracecmd libtraceevent libtracefs json-c libzstd
 # -fsanitize=address; trace/ keys its sanitizer-only code on it (the LSan
 # suppressions for libtracecmd's own leak, no signal guard so a crash in
 # the library reaches the fuzzer), so say it here.
-FUZZ_CFLAGS	:= -O1 -g -Wall -Wextra -Werror -std=gnu11 -Itrace \
+FUZZ_CFLAGS	:= -O1 -g -Wall -Wextra -Werror -std=gnu11 -Itrace
 		   -fsanitize=fuzzer-no-link,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		   -D__SANITIZE_ADDRESS__=1 -D_GNU_SOURCE=

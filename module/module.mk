@@ -1,11 +1,10 @@
-# kmemlab — kernel side: the modules (kbuild) and checkpatch.
+# kmemlab — kernel side: the modules (kbuild); lint is in lint.mk.
 #
 #   make module        module/kmemlab.ko and module/kmemlab_trace.ko
 #   make module-clean  remove what kbuild left in module/
 #   make module-arm64  cross-build for arm64 into build/arm64/ (Debian's
 #                      arm64 headers, fetched once into .cache/arm64/headers);
 #                      make module ARCH=arm64 is the same
-#   make lint          checkpatch.pl --strict on module/ and trace/ sources
 #
 # KDIR= selects the kernel build tree.  The default is the installed headers
 # that have a matching /boot/vmlinuz-* (the kernel the lab VM boots), else
@@ -51,48 +50,6 @@ endif
 
 module-clean:
 	$(Q)if [ -e "$(KDIR)/Makefile" ]; then $(KBUILD_MAKE) clean; fi
-
-# checkpatch.pl comes from Debian's linux-source tarball, unpacked once:
-# just the script and the two data files it reads from its own directory.
-CHECKPATCH_DIR := $(TOP)/.cache/checkpatch
-CHECKPATCH := $(CHECKPATCH_DIR)/checkpatch.pl
-LINUX_SOURCE_TAR ?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
-
-$(CHECKPATCH):
-	$(Q)if [ -z "$(LINUX_SOURCE_TAR)" ]; then \
-		echo "lint: no /usr/src/linux-source-*.tar.xz:" \
-		     "apt-get install linux-source (make deps)" >&2; \
-		exit 1; fi
-	$(Q)mkdir -p $(CHECKPATCH_DIR)
-	$(Q)tar -xJf $(LINUX_SOURCE_TAR) -C $(CHECKPATCH_DIR) \
-		--wildcards --strip-components=2 \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
-	$(Q)touch $@
-
-CHECKPATCH_FLAGS := --strict --no-tree --quiet --show-types --file
-LINT_KERNEL := $(filter-out %.mod.c,$(wildcard $(MODULE_DIR)/*.c $(MODULE_DIR)/*.h))
-LINT_USER := $(wildcard $(TOP)/trace/*.c $(TOP)/trace/*.h)
-
-# Kernel rules that cannot apply to user-space C: it has no u32 (stdint
-# types are the norm), no kstrto*() or strscpy(), no __printf() from
-# compiler_attributes.h; and a usage() that prints "usage:" is not a log
-# line that should name its function with __func__; and <inttypes.h>'s
-# PRIx64 family is how C prints fixed-width types, not CamelCase.
-CHECKPATCH_USER_IGNORE := PREFER_KERNEL_TYPES SSCANF_TO_KSTRTO CONSIDER_KSTRTO \
-	STRLCPY PREFER_DEFINED_ATTRIBUTE_MACRO EMBEDDED_FUNCTION_NAME CAMELCASE
-
-# Both sets are checked even when the first fails, so one run shows all.
-lint: $(CHECKPATCH)
-	$(Q)rc=0; \
-	$(CHECKPATCH) $(CHECKPATCH_FLAGS) $(LINT_KERNEL) || rc=1; \
-	$(if $(LINT_USER),$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
-		$(addprefix --ignore=,$(CHECKPATCH_USER_IGNORE)) \
-		$(LINT_USER) || rc=1;) \
-	if [ $$rc -ne 0 ]; then \
-		echo "lint: checkpatch --strict found problems (above)" >&2; \
-		exit 1; fi
-	@echo "  LINT    checkpatch --strict: clean ($(words $(LINT_KERNEL) $(LINT_USER)) files)"
 
 # arm64: Debian's linux-headers-<ver>-arm64:arm64 cannot be installed beside
 # the amd64 ones, but it only needs extracting: its scripts/ and tools/ links
@@ -144,4 +101,4 @@ module-arm64: $(ARM64_KDIR)/Makefile
 		M=$(ARM64_OUT) ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS) \
 		CONFIG_DEBUG_INFO_BTF_MODULES= modules
 
-.PHONY: module module-clean module-arm64 lint
+.PHONY: module module-clean module-arm64

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "flags.h"
+#include "lib/flags.h"
 
 static void table(struct flag_names *t)
 {

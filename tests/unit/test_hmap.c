@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "hmap.h"
+#include "lib/hmap.h"
 
 static void test_insert_remove(void **state)
 {

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "model.h"
-#include "util.h"
+#include "model/model.h"
+#include "lib/util.h"
 
 #define PAGE 4096
 #define VMALLOC_BASE 0xffffc90000000000ULL

@@ -18,12 +18,12 @@
 #include <event-parse.h>
 #include <trace-cmd.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "perf-data.h"
 #include "read.h"
 #include "read-release.h"
 #include "tdat.h"
-#include "util.h"
+#include "lib/util.h"
 
 /* trace-cmd's file magic: "\027\010\104tracing". */
 static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "report.h"
-#include "table.h"
+#include "lib/table.h"
 
 static uint32_t leaked_blocks(const struct model_run *r)
 {

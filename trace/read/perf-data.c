@@ -26,7 +26,7 @@
 #include <linux/perf_event.h>
 #include <event-parse.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "perf-data-priv.h"
 #include "perf-data.h"
 #include "read.h"

@@ -7,9 +7,9 @@
  */
 #include <inttypes.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "report.h"
-#include "table.h"
+#include "lib/table.h"
 
 static const char *const level_name[MODEL_NR_LEVELS] = {
 	"unmapped", "pte", "pmd", "pud", "p4d", "pgd",

@@ -13,7 +13,7 @@
 #include <linux/perf_event.h>
 #include <event-parse.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "perf-data-priv.h"
 #include "read.h"
 

@@ -7,8 +7,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "analyze.h"
-#include "model.h"
+#include "cmd/analyze.h"
+#include "model/model.h"
 
 struct verdict {
 	const char *path;

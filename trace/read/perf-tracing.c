@@ -14,7 +14,7 @@
 #include <event-parse.h>
 
 #include "perf-data.h"
-#include "util.h"
+#include "lib/util.h"
 
 /* Systems whose formats the analyzer reads; the others are skipped. */
 static const char *const wanted_systems[] = { "kmemlab", "kmem" };

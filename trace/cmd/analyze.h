@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "read.h"
+#include "read/read.h"
 
 struct model;
 

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "model.h"
-#include "read.h"
+#include "model/model.h"
+#include "read/read.h"
 
 /* --sort: keys of the RUNS table, in order of precedence. */
 #define REPORT_MAX_SORT_KEYS 8

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "model.h"
+#include "model/model.h"
 
 #define ROW_ORDER	10
 #define ROW_PAGES	1024u	/* 2^ROW_ORDER: one order-10 block per row */

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "analyze.h"
-#include "model.h"
-#include "util.h"
+#include "model/model.h"
+#include "lib/util.h"
 
 static int cmd_help(int argc, char **argv);
 

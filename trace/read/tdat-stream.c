@@ -18,7 +18,7 @@
 #include <trace-cmd.h>
 #include <zstd.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "read.h"
 #include "tdat.h"
 

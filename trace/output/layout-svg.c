@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "layout.h"
-#include "svg.h"
+#include "lib/svg.h"
 
 #define CHAR_W	6.1	/* advance of 10 px monospace */
 

@@ -18,11 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "cmd/analyze.h"
 #include "layout.h"
-#include "model.h"
+#include "model/model.h"
 #include "report.h"
-#include "svg.h"
+#include "lib/svg.h"
 
 static bool drawable(const struct model_block *b)
 {

@@ -23,11 +23,11 @@
 #include <tracefs.h>
 
 #include "analyze.h"
-#include "model.h"
-#include "read.h"
-#include "report.h"
+#include "model/model.h"
+#include "read/read.h"
+#include "output/report.h"
 #include "session.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define POLL_NS		100000000L	/* read the buffers 10 times a second */
 

@@ -3,8 +3,8 @@
 #ifndef _KMEMLAB_MODEL_PRIV_H
 #define _KMEMLAB_MODEL_PRIV_H
 
-#include "flags.h"
-#include "hmap.h"
+#include "lib/flags.h"
+#include "lib/hmap.h"
 #include "model.h"
 
 struct block_ref {

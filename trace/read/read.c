@@ -14,9 +14,9 @@
 
 #include <event-parse.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "read.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define MAX_FIELDS 12
 

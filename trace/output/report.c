@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
-#include "model.h"
+#include "cmd/analyze.h"
+#include "model/model.h"
 #include "report.h"
-#include "table.h"
+#include "lib/table.h"
 
 bool report_filter_match(const struct report_filter *f,
 			 const struct model_run *r)

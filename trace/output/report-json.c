@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "report.h"
 
 #define SCHEMA "kmemlab-analyze/1"

@@ -11,7 +11,7 @@
 #include <tracefs.h>
 
 #include "session.h"
-#include "util.h"
+#include "lib/util.h"
 
 const struct session_event session_events[] = {
 	{ "kmemlab", NULL, false },

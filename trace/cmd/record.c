@@ -22,7 +22,7 @@
 
 #include "analyze.h"
 #include "session.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define STATUS_FD	3
 #define WRAPPER	"s=$1; shift; \"$@\"; rc=$?; sleep \"$s\"; echo $rc >&3; exit $rc"

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "report.h"
-#include "util.h"
+#include "lib/util.h"
 
 static int cmp_u64(uint64_t a, uint64_t b)
 {

@@ -12,9 +12,9 @@
 
 #include <event-parse.h>
 
-#include "flags.h"
+#include "lib/flags.h"
 #include "read.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const char *const gfp_sources[][2] = {
 	{ "kmemlab", "kmemlab_alloc" },
