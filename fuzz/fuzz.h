@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Entry points libFuzzer calls, and the analyzer's main() renamed. */
+/* Entry points libFuzzer calls. */
 #ifndef _KMEMLAB_FUZZ_H
 #define _KMEMLAB_FUZZ_H
 
@@ -8,8 +8,5 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* trace/main.c's main(), built with -Dmain=analyze_main (fuzz/fuzz.mk) */
-int analyze_main(int argc, char **argv);
 
 #endif /* _KMEMLAB_FUZZ_H */

@@ -6,10 +6,12 @@
 #   make fuzz-clean
 #
 #   fuzz_model  input = a sequence of synthetic events fed to the model
-#               (trace/model.h), then report, report --json, report --run
-#               and check, output to /dev/null
-#   fuzz_file   input = a trace.dat, read by `analyze report` (main.c with
-#               main() renamed), libtracecmd and libtraceevent included
+#               (trace/model/), then every output of trace/output/: the
+#               text report (all runs, one run), JSON, check and layout,
+#               to /dev/null
+#   fuzz_file   input = a recording, read by cmd_report() (every file of
+#               trace/ but cmd/main.c), libtracecmd and libtraceevent
+#               included
 #
 # Included from the top-level Makefile (Q, TOP); stand-alone:
 #   make -f Makefile -f fuzz/fuzz.mk fuzz
@@ -26,42 +28,35 @@ FUZZ_PKGS	:= libtracecmd libtraceevent libtracefs json-c libzstd
 # -fsanitize=address; trace/ keys its sanitizer-only code on it (the LSan
 # suppressions for libtracecmd's own leak, no signal guard so a crash in
 # the library reaches the fuzzer), so say it here.
-FUZZ_CFLAGS	:= -O1 -g -Wall -Wextra -Werror -std=gnu11 -Itrace
+FUZZ_CFLAGS	:= -O1 -g -Wall -Wextra -Werror -std=gnu11 -Itrace \
 		   -fsanitize=fuzzer-no-link,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		   -D__SANITIZE_ADDRESS__=1 -D_GNU_SOURCE=
 FUZZ_LDFLAGS	:= -fsanitize=fuzzer,address,undefined
-# Everything `analyze report` runs, main.c included (main() renamed).
-FUZZ_FILE_SRCS	:= $(basename $(notdir $(wildcard trace/*.c)))
-# The same without main.c: fuzz_model supplies analyze_load() and friends,
-# so the subcommands run on a model built from the fuzzer's events.
-FUZZ_MODEL_SRCS	:= $(filter-out main,$(FUZZ_FILE_SRCS))
+# Everything `analyze report` runs: all of trace/ but main().
+FUZZ_FILE_SRCS	:= $(filter-out cmd/main,$(patsubst trace/%.c,%,$(wildcard trace/*/*.c)))
+# The model, what it stands on, and the outputs: no reader, no commands.
+FUZZ_MODEL_SRCS	:= $(filter model/% lib/% output/%,$(FUZZ_FILE_SRCS))
 fuzz-build: $(FUZZ_BUILD)/fuzz_model $(FUZZ_BUILD)/fuzz_file
 
-$(FUZZ_BUILD)/obj/main.o: trace/main.c | fuzz-tools
-	@mkdir -p $(@D)
-	@echo "  CC      $@ (fuzz)"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Dmain=analyze_main \
-		$$(pkg-config --cflags $(FUZZ_PKGS)) -c -o $@ $<
-
-$(FUZZ_BUILD)/obj/%.o: trace/%.c trace/*.h | fuzz-tools
+$(FUZZ_BUILD)/obj/%.o: trace/%.c $(wildcard trace/*/*.h) | fuzz-tools
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (fuzz)"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(pkg-config --cflags $(FUZZ_PKGS)) \
 		-c -o $@ $<
 
-$(FUZZ_BUILD)/obj/fuzz_%.o: fuzz/fuzz_%.c fuzz/fuzz.h trace/*.h | fuzz-tools
+$(FUZZ_BUILD)/obj/fuzz/%.o: fuzz/%.c fuzz/fuzz.h $(wildcard trace/*/*.h) | fuzz-tools
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FUZZ_BUILD)/fuzz_model: $(FUZZ_BUILD)/obj/fuzz_model.o \
+$(FUZZ_BUILD)/fuzz_model: $(FUZZ_BUILD)/obj/fuzz/fuzz_model.o \
 		$(FUZZ_MODEL_SRCS:%=$(FUZZ_BUILD)/obj/%.o)
 	@echo "  LD      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ \
 		$$(pkg-config --libs $(FUZZ_PKGS))
 
-$(FUZZ_BUILD)/fuzz_file: $(FUZZ_BUILD)/obj/fuzz_file.o \
+$(FUZZ_BUILD)/fuzz_file: $(FUZZ_BUILD)/obj/fuzz/fuzz_file.o \
 		$(FUZZ_FILE_SRCS:%=$(FUZZ_BUILD)/obj/%.o)
 	@echo "  LD      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ \

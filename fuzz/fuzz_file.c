@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fuzz_file - libFuzzer target: the input bytes are a trace.dat.  They are
+ * fuzz_file - libFuzzer target: the input bytes are a recording.  They are
  * written to a temporary file and read by `analyze report FILE` itself:
- * trace/main.c is built into this target with its main() renamed to
- * analyze_main() (see fuzz/fuzz.mk), so the fuzzer goes through the very
- * code the command line does, libtracecmd and libtraceevent included.
+ * every file of trace/ but cmd/main.c is linked in and cmd_report() called,
+ * so the fuzzer goes through the very code the command line does,
+ * libtracecmd and libtraceevent included.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cmd/analyze.h"
 #include "fuzz.h"
 
 /* mkstemp() fills in the X's, so not const */
@@ -55,12 +56,12 @@ static int write_all(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[] = { "analyze", "report", path, NULL };
+	char *argv[] = { "report", path, NULL };
 
 	if (write_all(data, size)) {
 		perror("fuzz_file: cannot write the input file");
 		abort();
 	}
-	analyze_main(3, argv);
+	cmd_report(2, argv);
 	return 0;
 }

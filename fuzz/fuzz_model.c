@@ -3,36 +3,31 @@
  * fuzz_model - libFuzzer target: the input bytes are a sequence of
  * synthetic events fed straight into the model (no recording, no
  * libtracecmd), then the finished model goes through every output the
- * subcommands have: the text report (all runs and one run), --json, and
- * check.
- *
- * The subcommands get their model from analyze_load(); this file supplies
- * analyze_load() and friends instead of main.c, so cmd_report() and
- * cmd_check() run unchanged on a model built from the fuzzer's bytes.
+ * subcommands have, the real code of trace/output/: the text report (all
+ * runs and one run), the JSON document, check and the layout picture.
  *
  * Field values are mostly small (one byte), so the fuzzer easily makes
  * events that refer to each other (same run, same pfn, neighbouring page
  * indexes); a marker byte lets it reach the edges (0, -1, 2^32 - 1, any
  * 64-bit value) as well.
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
 #include "fuzz.h"
-#include "model.h"
+#include "model/model.h"
+#include "output/check.h"
+#include "output/layout.h"
+#include "output/report.h"
 
 struct input {
 	const uint8_t *p;
 	size_t left;
 };
 
-static const uint8_t *cur_data;
-static size_t cur_size;
 
 static uint64_t take_raw(struct input *in, size_t n)
 {
@@ -217,26 +212,6 @@ static struct model *build(const uint8_t *data, size_t size)
 	return m;
 }
 
-/* Stand-ins for main.c: the subcommands load "their" file from here. */
-struct model *analyze_load(const char *path, struct read_stats *st)
-{
-	(void)path;
-	if (st)
-		memset(st, 0, sizeof(*st));
-	return build(cur_data, cur_size);
-}
-
-int analyze_usage(const char *cmd, FILE *out)
-{
-	(void)cmd;
-	return out == stderr ? EXIT_INPUT : EXIT_OK;
-}
-
-void analyze_err(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -247,22 +222,30 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Every output of `analyze report`, `check` and `layout`, to stdout. */
+static void outputs(const struct model *m, uint32_t run)
+{
+	struct report_filter all = { 0 }, one = { .one = true, .run = run };
+	struct read_stats st = { 0 };
+	struct layout l = { .path = "fuzz.dat" };
+
+	report_text(m, &st, &all, "fuzz.dat", REPORT_NO_RUNS, stdout);
+	report_json(m, &st, &all, "fuzz.dat", stdout);
+	report_text(m, &st, &one, "fuzz.dat", REPORT_NO_RUNS, stdout);
+	check_model(m, &st, "fuzz.dat");
+	if (!layout_build(&l, m, &all) && l.nr_segs)
+		layout_draw(&l, stdout);
+	layout_release(&l);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char run[16];
-	/* getopt_long() permutes argv, so these cannot be const */
-	char *report[] = { "report", "fuzz.dat", NULL };
-	char *json[] = { "report", "--json", "fuzz.dat", NULL };
-	char *one[] = { "report", "--run", run, "fuzz.dat", NULL };
-	char *check[] = { "check", "fuzz.dat", NULL };
+	struct model *m = build(data, size);
 
-	cur_data = data;
-	cur_size = size;
+	if (!m)
+		return 0;
 	/* the run the fuzzer names first, so --run finds it now and then */
-	snprintf(run, sizeof(run), "%u", size > 4 ? data[4] : 0);
-	cmd_report(2, report);
-	cmd_report(3, json);
-	cmd_report(4, one);
-	cmd_check(2, check);
+	outputs(m, size > 4 ? data[4] : 0);
+	model_free(m);
 	return 0;
 }

@@ -75,8 +75,8 @@ expect "help" 0 "$analyze" help
 
 # Every command's manual page: both ways of asking give the same page, it
 # has the man-page sections, and it names every option the command's
-# getopt parser (trace/CMD.c) accepts, long and short.
-src=$(dirname "$0")/../../trace
+# getopt parser (trace/cmd/CMD.c) accepts, long and short.
+src=$(dirname "$0")/../../trace/cmd
 for cmd in $("$analyze" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p'); do
 	expect "$cmd --help" 0 "$analyze" "$cmd" --help || continue
 	cp "$work/out" "$work/help-$cmd"

@@ -189,23 +189,12 @@ static int print_report(struct live *lv)
 {
 	const struct read_stats *st = read_ctx_stats(lv->ctx);
 	struct report_filter all = { 0 };
-	size_t i;
 
 	model_finish(lv->m);
 	if (lv->json)
 		return report_json(lv->m, st, &all, "live", stdout);
-	printf("kmemlab report: live session\n\n");
-	for (i = 0; i < model_nr_runs(lv->m); i++)
-		report_run_detail(lv->m, model_run_get(lv->m, i), stdout);
-	if (!model_nr_runs(lv->m))
-		printf("no kmemlab runs happened during the session\n\n");
-	else if (report_runs_table(lv->m, &all, stdout) ||
-		 report_orders_table(lv->m, &all, stdout))
-		return -1;
-	if (report_kmem_tables(lv->m, stdout))
-		return -1;
-	report_summary(lv->m, st, &all, stdout);
-	return 0;
+	return report_text(lv->m, st, &all, "live session",
+			   "no kmemlab runs happened during the session", stdout);
 }
 
 static int finish(struct live *lv)

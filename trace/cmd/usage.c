@@ -1,27 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * analyze - the kmemlab recording analyzer.
- *
- * One table of subcommands; the usage text and `analyze help` are generated
- * from it, so help cannot drift from what exists.  To add a subcommand,
- * add its file and one line here.
+ * The manual page of every subcommand, the usage lines and the error
+ * prefix: text and printing only, calling no other part of the analyzer
+ * (as trace-cmd's trace-usage.c), so every command can use it and it
+ * depends on none.  `analyze help`, `analyze CMD --help` and the usage
+ * line of a usage error are all generated from manuals[], so help cannot
+ * drift from itself; tests/unit/cli.sh checks every command it lists runs
+ * and names every option its parser takes.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "analyze.h"
-#include "model/model.h"
 #include "lib/util.h"
 
-static int cmd_help(int argc, char **argv);
-
-static const struct analyze_cmd commands[] = {
+static const struct analyze_manual manuals[] = {
 	{
-	.name = "report", .run = cmd_report,
+	.name = "report",
 	.args = "FILE [--run N] [--sort KEY[,KEY]] [--json]",
 	.help = "what each run allocated, where it sits, how it checked out",
 	.desc =
@@ -58,7 +55,7 @@ static const struct analyze_cmd commands[] = {
 	"run N, or bad usage.",
 	},
 	{
-	.name = "check", .run = cmd_check, .args = "FILE",
+	.name = "check", .args = "FILE",
 	.help = "exit 0 when every invariant holds, 1 listing violations",
 	.desc =
 	"Reads FILE like report and checks the lab's invariants: runs begun\n"
@@ -81,7 +78,7 @@ static const struct analyze_cmd commands[] = {
 	"2 FILE cannot be read, or bad usage.",
 	},
 	{
-	.name = "layout", .run = cmd_layout, .args = "FILE [-o SVG] [--run N]",
+	.name = "layout", .args = "FILE [-o SVG] [--run N]",
 	.help = "draw where every block sits in physical memory, as SVG",
 	.desc =
 	"Draws every block the kmemlab runs of FILE allocated where it sits in\n"
@@ -105,7 +102,7 @@ static const struct analyze_cmd commands[] = {
 	"draw (or run N has none), the output cannot be written, or bad usage.",
 	},
 	{
-	.name = "record", .run = cmd_record,
+	.name = "record",
 	.args = "-o FILE [-s SECS] [-b KB] [-- CMD [ARGS...]]",
 	.help = "trace-cmd record of every event a report needs",
 	.desc =
@@ -132,7 +129,7 @@ static const struct analyze_cmd commands[] = {
 	"or bad usage.",
 	},
 	{
-	.name = "live", .run = cmd_live, .args = "[--json] [-s SECS] [-- CMD [ARGS...]]",
+	.name = "live", .args = "[--json] [-s SECS] [-- CMD [ARGS...]]",
 	.help = "record CMD (or until Ctrl-C) through tracefs, then report",
 	.desc =
 	"A session on the running kernel without a trace.dat: creates its own\n"
@@ -155,7 +152,7 @@ static const struct analyze_cmd commands[] = {
 	"2 tracefs, the events or the instance are not available, or bad usage.",
 	},
 	{
-	.name = "help", .run = cmd_help, .args = "[COMMAND]",
+	.name = "help", .args = "[COMMAND]",
 	.help = "show this help, or a command's",
 	.desc =
 	"Without COMMAND, lists the commands; with one, prints its manual page\n"
@@ -168,15 +165,15 @@ static const struct analyze_cmd commands[] = {
 	},
 };
 
-#define NR_COMMANDS ARRAY_SIZE(commands)
+#define NR_MANUALS ARRAY_SIZE(manuals)
 
-static const struct analyze_cmd *find_cmd(const char *name)
+static const struct analyze_manual *find_manual(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
+	for (i = 0; i < NR_MANUALS; i++)
+		if (!strcmp(manuals[i].name, name))
+			return &manuals[i];
 	return NULL;
 }
 
@@ -207,7 +204,7 @@ static void section(FILE *out, const char *head, const char *text)
 	}
 }
 
-static void manual(const struct analyze_cmd *c, FILE *out)
+static void manual(const struct analyze_manual *c, FILE *out)
 {
 	fprintf(out, "NAME\n    analyze %s - %s\n", c->name, c->help);
 	fprintf(out, "\nSYNOPSIS\n    analyze %s %s\n", c->name, c->args);
@@ -220,7 +217,7 @@ static void manual(const struct analyze_cmd *c, FILE *out)
 
 int analyze_usage(const char *name, FILE *out)
 {
-	const struct analyze_cmd *c = find_cmd(name);
+	const struct analyze_manual *c = find_manual(name);
 
 	if (!c)
 		return EXIT_INPUT;
@@ -233,96 +230,26 @@ int analyze_usage(const char *name, FILE *out)
 	return EXIT_INPUT;
 }
 
-static void usage(FILE *out)
+void analyze_usage_all(FILE *out)
 {
 	size_t i;
 
 	fprintf(out, "usage: analyze COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(out, "  %-8s %s\n  %-8s   %s\n", commands[i].name,
-			commands[i].args, "", commands[i].help);
+	for (i = 0; i < NR_MANUALS; i++)
+		fprintf(out, "  %-8s %s\n  %-8s   %s\n", manuals[i].name,
+			manuals[i].args, "", manuals[i].help);
 	fprintf(out, "\n'analyze COMMAND --help' for one command; see docs/analyze.md\n");
 }
 
-static int cmd_help(int argc, char **argv)
+int cmd_help(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stdout);
+		analyze_usage_all(stdout);
 		return EXIT_OK;
 	}
-	if (!find_cmd(argv[1])) {
+	if (!find_manual(argv[1])) {
 		analyze_err("unknown command '%s' (try 'analyze help')", argv[1]);
 		return EXIT_INPUT;
 	}
 	return analyze_usage(argv[1], stdout);
-}
-
-struct model *analyze_load(const char *path, struct read_stats *st)
-{
-	char err[READ_ERR_LEN] = "";
-	struct model *m = model_new();
-
-	if (!m) {
-		analyze_err("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (read_file_load(path, m, st, err, sizeof(err))) {
-		int crashed = errno == ENOTRECOVERABLE;
-
-		analyze_err("%s: %s", path, err[0] ? err : strerror(errno));
-		if (crashed)
-			_exit(EXIT_INPUT);
-		model_free(m);
-		return NULL;
-	}
-	return m;
-}
-
-/* gcc says ASan with __SANITIZE_ADDRESS__, clang with __has_feature. */
-#if defined(__SANITIZE_ADDRESS__)
-#define KMEMLAB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KMEMLAB_ASAN 1
-#endif
-#endif
-
-#if defined(KMEMLAB_ASAN)
-/*
- * libtracecmd 3.1.6 leaks a string it parses with sscanf("%ms") when it
- * reads a version 6 file; not ours to fix, so LeakSanitizer skips it.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:__isoc99_vsscanf\nleak:libtracecmd.so\nleak:libtraceevent.so\n";
-}
-
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-#endif
-
-int main(int argc, char **argv)
-{
-	const struct analyze_cmd *c;
-
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_INPUT;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	c = find_cmd(argv[1]);
-	if (!c) {
-		analyze_err("unknown command '%s' (try 'analyze help')", argv[1]);
-		return EXIT_INPUT;
-	}
-	if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))
-		return analyze_usage(c->name, stdout);
-	return c->run(argc - 1, argv + 1);
 }

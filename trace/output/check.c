@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * analyze check: the lab's invariants as an exit status, one line per
- * violation, so a test or CI can gate on a recording.
+ * The lab's invariants, checked on a finished model: one line per
+ * violation on stdout, "FILE: run N [block B]: what" (analyze check).
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "cmd/analyze.h"
 #include "model/model.h"
+#include "read/read.h"
+#include "check.h"
 
 struct verdict {
 	const char *path;
@@ -140,22 +142,14 @@ static void check_recording(struct verdict *v, const struct model *m,
 			  s->invalid_events);
 }
 
-int cmd_check(int argc, char **argv)
+unsigned int check_model(const struct model *m, const struct read_stats *st,
+			 const char *path)
 {
-	struct verdict v = { 0 };
-	struct read_stats st;
-	struct model *m;
+	struct verdict v = { .path = path };
 	size_t i;
 
-	if (argc != 2 || argv[1][0] == '-')
-		return analyze_usage("check", stderr);
-	v.path = argv[1];
-	m = analyze_load(v.path, &st);
-	if (!m)
-		return EXIT_INPUT;
-	check_recording(&v, m, &st);
+	check_recording(&v, m, st);
 	for (i = 0; i < model_nr_runs(m); i++)
 		check_run(&v, model_run_get(m, i), model_sys_get(m)->has_kmem);
-	model_free(m);
-	return v.violations ? EXIT_VIOLATION : EXIT_OK;
+	return v.violations;
 }

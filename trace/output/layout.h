@@ -70,6 +70,16 @@ struct layout {
 	uint64_t span;		/* pages the overview strip covers */
 };
 
+struct report_filter;
+
+/*
+ * Place every drawable block of the runs f selects (layout.c); 0 with
+ * nr_segs 0 when there is none, -1 with errno on failure.
+ */
+int layout_build(struct layout *l, const struct model *m,
+		 const struct report_filter *f);
+void layout_release(struct layout *l);
+/* The picture of a built layout, as SVG (layout-svg.c). */
 void layout_draw(const struct layout *l, FILE *out);
 
 #endif /* _KMEMLAB_LAYOUT_H */

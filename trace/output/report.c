@@ -1,25 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * analyze report: per run, the plan, what was allocated and wasted, and
- * every block (where it sits, how it checked out, what the kernel saw);
- * then the run table, buddy-order behaviour and a SUMMARY.
+ * The text report, for `analyze report` and `analyze live`: per run, the
+ * plan, what was allocated and wasted, and every block (where it sits, how
+ * it checked out, what the kernel saw); then the run table, buddy-order
+ * behaviour and a SUMMARY.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/analyze.h"
 #include "model/model.h"
 #include "report.h"
 #include "lib/table.h"
-
-bool report_filter_match(const struct report_filter *f,
-			 const struct model_run *r)
-{
-	return !f->one || r->id == f->run;
-}
 
 const char *report_fmt_ns(char *buf, size_t len, uint64_t ns)
 {
@@ -290,118 +282,29 @@ void report_run_detail(const struct model *m, const struct model_run *r,
 	fputc('\n', out);
 }
 
-static int print_text(const struct model *m, const struct read_stats *st,
-		      const struct report_filter *f, const char *path)
+int report_text(const struct model *m, const struct read_stats *st,
+		const struct report_filter *f, const char *source,
+		const char *no_runs, FILE *out)
 {
 	size_t i, shown = 0;
 
-	printf("kmemlab report: %s\n\n", path);
+	fprintf(out, "kmemlab report: %s\n\n", source);
 	for (i = 0; i < model_nr_runs(m); i++) {
 		const struct model_run *r = model_run_get(m, i);
 
 		if (report_filter_match(f, r)) {
-			report_run_detail(m, r, stdout);
+			report_run_detail(m, r, out);
 			shown++;
 		}
 	}
 	if (!shown)
-		printf("no kmemlab runs were recorded (system-wide kmem part only)\n\n");
-	else if (report_runs_table(m, f, stdout) || report_orders_table(m, f, stdout))
+		fprintf(out, "%s\n\n", no_runs);
+	else if (report_runs_table(m, f, out) || report_orders_table(m, f, out))
 		return -1;
 	/* The kernel's tables cover the whole recording, not one run. */
-	if (!f->one && report_kmem_tables(m, stdout))
+	if (!f->one && report_kmem_tables(m, out))
 		return -1;
-	report_summary(m, st, f, stdout);
+	report_summary(m, st, f, out);
 	return 0;
 }
 
-static bool run_exists(const struct model *m, uint32_t id)
-{
-	size_t i;
-
-	for (i = 0; i < model_nr_runs(m); i++)
-		if (model_run_get(m, i)->id == id)
-			return true;
-	return false;
-}
-
-static int parse_run(const char *s, struct report_filter *f)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || !*s || *end || v > UINT32_MAX)
-		return -1;
-	f->one = true;
-	f->run = v;
-	return 0;
-}
-
-static int bad_run(const char *arg)
-{
-	analyze_err("report: --run wants a run number, not '%s'", arg);
-	return analyze_usage("report", stderr);
-}
-
-static int bad_sort(const char *arg)
-{
-	analyze_err("report: --sort wants keys among %s, not '%s'",
-		    report_sort_key_names(), arg);
-	return EXIT_INPUT;
-}
-
-static const struct option options[] = {
-	{ "run", required_argument, NULL, 'r' },
-	{ "sort", required_argument, NULL, 's' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-int cmd_report(int argc, char **argv)
-{
-	struct report_filter f = { 0 };
-	struct read_stats st;
-	struct model *m;
-	bool json = false;
-	int c, ret;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:s:jh", options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			return analyze_usage("report", stdout);
-		case 'r':
-			if (parse_run(optarg, &f))
-				return bad_run(optarg);
-			break;
-		case 's':
-			if (report_sort_parse(&f.sort, optarg))
-				return bad_sort(optarg);
-			break;
-		default:
-			return analyze_usage("report", stderr);
-		}
-	}
-	if (optind != argc - 1)
-		return analyze_usage("report", stderr);
-	m = analyze_load(argv[optind], &st);
-	if (!m)
-		return EXIT_INPUT;
-	if (f.one && !run_exists(m, f.run)) {
-		analyze_err("%s: no run %u in the recording", argv[optind], f.run);
-		model_free(m);
-		return EXIT_INPUT;
-	}
-	ret = json ? report_json(m, &st, &f, argv[optind], stdout) :
-		     print_text(m, &st, &f, argv[optind]);
-	model_free(m);
-	if (ret)
-		analyze_err("%s: %s", argv[optind], strerror(errno));
-	return ret ? EXIT_INPUT : EXIT_OK;
-}

@@ -40,6 +40,8 @@ struct report_filter {
 
 bool report_filter_match(const struct report_filter *f,
 			 const struct model_run *r);
+/* --run N: show run N only; -1 when s is not a run number. */
+int report_filter_set_run(struct report_filter *f, const char *s);
 
 /* "1.234 ms" style; buf of at least 32 bytes. */
 const char *report_fmt_ns(char *buf, size_t len, uint64_t ns);
@@ -65,6 +67,17 @@ int report_orders_table(const struct model *m, const struct report_filter *f,
 int report_kmem_tables(const struct model *m, FILE *out);
 void report_summary(const struct model *m, const struct read_stats *st,
 		    const struct report_filter *f, FILE *out);
+
+/* What report_text() says when no run is shown. */
+#define REPORT_NO_RUNS "no kmemlab runs were recorded (system-wide kmem part only)"
+
+/*
+ * The whole text report of the runs f selects, headed "kmemlab report:
+ * SOURCE"; no_runs is printed in place of the runs when there are none.
+ */
+int report_text(const struct model *m, const struct read_stats *st,
+		const struct report_filter *f, const char *source,
+		const char *no_runs, FILE *out);
 
 /* The whole report as one JSON document (schema: docs/analyze.md). */
 int report_json(const struct model *m, const struct read_stats *st,
