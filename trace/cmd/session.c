@@ -12,6 +12,7 @@
 
 #include "session.h"
 #include "lib/util.h"
+#include "lib/err.h"
 
 const struct session_event session_events[] = {
 	{ "kmemlab", NULL, false },
@@ -33,26 +34,17 @@ bool session_event_exists(const struct session_event *e)
 	return tracefs_event_file_exists(NULL, e->system, "", "enable");
 }
 
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 int session_check(char *err, size_t len)
 {
 	const char *dir = tracefs_tracing_dir();
 	size_t i;
 
 	if (!dir) {
-		set_err(err, len, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
+		err_set(err, len, errno, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
 		return -1;
 	}
 	if (access(dir, R_OK | W_OK | X_OK)) {
-		set_err(err, len, "cannot use %s: %s (run as root)", dir, strerror(errno));
+		err_set(err, len, errno, "cannot use %s: %s (run as root)", dir, strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < session_nr_events; i++) {
@@ -61,10 +53,10 @@ int session_check(char *err, size_t len)
 		if (e->optional || session_event_exists(e))
 			continue;
 		if (!strcmp(e->system, "kmemlab"))
-			set_err(err, len, "no kmemlab events in %s: kmemlab_trace.ko is not loaded (insmod module/kmemlab_trace.ko)",
+			err_set(err, len, errno, "no kmemlab events in %s: kmemlab_trace.ko is not loaded (insmod module/kmemlab_trace.ko)",
 				dir);
 		else
-			set_err(err, len, "this kernel has no %s:%s event in %s",
+			err_set(err, len, errno, "this kernel has no %s:%s event in %s",
 				e->system, e->name, dir);
 		return -1;
 	}

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared between perf-data.c (the file: header, attributes, sections) and
- * perf-samples.c (the record stream: framing, sample layout, CPU merge).
+ * Shared between perf-data.c (the file: header, attribute section,
+ * sections) and perf-samples.c (the attributes' sample layout and the
+ * record stream: framing, CPU merge).  perf-data.c calls perf-samples.c,
+ * never the other way.
  */
 #ifndef _KMEMLAB_PERF_DATA_PRIV_H
 #define _KMEMLAB_PERF_DATA_PRIV_H
@@ -14,6 +16,8 @@ struct model;
 struct read_ctx;
 
 #define PD_MAX_CPUS	4096	/* a sample's cpu above this is malformed */
+#define MAX_ATTRS	4096
+#define ATTR_SIZE_VER0	64	/* perf_event_attr's first published size */
 
 /* How the samples of one perf_event_attr are laid out. */
 struct pattr {
@@ -43,10 +47,9 @@ struct pfile {
 	bool has_lost_records;	/* PERF_RECORD_LOST seen */
 };
 
-void pd_err(char *err, size_t len, int e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 /* @len bytes at @off of the file, or NULL when they are not all in it. */
 const uint8_t *pd_span(const struct pfile *f, uint64_t off, uint64_t len);
+/* Add one attribute (perf-samples.c), from the file's section or a pipe's record. */
 int pd_attr_add(struct pfile *f, const uint8_t *attr, uint64_t size,
 		const uint8_t *ids, uint64_t nr_ids);
 

@@ -30,13 +30,12 @@
 #include "perf-data-priv.h"
 #include "perf-data.h"
 #include "read.h"
+#include "lib/err.h"
 
 #define MAGIC2		0x32454c4946524550ULL	/* "PERFILE2" as a host u64 */
 #define MAGIC2_SWAPPED	0x50455246494c4532ULL
 #define MAGIC1		"PERFFILE"		/* the format before 2009 */
 #define FEAT_TRACING_DATA 1
-#define MAX_ATTRS	4096
-#define ATTR_SIZE_VER0	64	/* perf_event_attr's first published size */
 
 #define RECORD_WITH \
 	"record with: perf record -a -e 'kmemlab:*' -e kmem:mm_page_alloc " \
@@ -57,16 +56,6 @@ struct file_header {
 	uint64_t features[4];
 };
 
-void pd_err(char *err, size_t len, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	errno = e;
-}
-
 const uint8_t *pd_span(const struct pfile *f, uint64_t off, uint64_t len)
 {
 	if (off > f->size || len > f->size - off)
@@ -74,55 +63,20 @@ const uint8_t *pd_span(const struct pfile *f, uint64_t off, uint64_t len)
 	return f->base + off;
 }
 
-static int map_file(const char *path, struct pfile *f, char *err, size_t len)
+static int map_file(int fd, struct pfile *f, char *err, size_t len)
 {
 	struct stat st;
 	void *p;
-	int fd = open(path, O_RDONLY);
 
-	if (fd < 0 || fstat(fd, &st)) {
-		pd_err(err, len, errno, "%s", strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size < 16) {
-		pd_err(err, len, EINVAL, "not a regular perf.data file");
-		goto fail;
-	}
+	if (fstat(fd, &st))
+		return err_set(err, len, errno, "%s", strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size < 16)
+		return err_set(err, len, EINVAL, "not a regular perf.data file");
 	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED) {
-		pd_err(err, len, errno, "mmap: %s", strerror(errno));
-		goto fail;
-	}
-	close(fd);
+	if (p == MAP_FAILED)
+		return err_set(err, len, errno, "mmap: %s", strerror(errno));
 	f->base = p;
 	f->size = st.st_size;
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
-/* Add one attribute: @attr is @size bytes of perf_event_attr, then ids. */
-int pd_attr_add(struct pfile *f, const uint8_t *attr, uint64_t size,
-		const uint8_t *ids, uint64_t nr_ids)
-{
-	struct perf_event_attr a = { 0 };
-	struct pattr *pa;
-
-	if (size < ATTR_SIZE_VER0 || f->nr_attrs >= MAX_ATTRS)
-		return -1;
-	memcpy(&a, attr, size < sizeof(a) ? size : sizeof(a));
-	pa = realloc(f->attrs, (f->nr_attrs + 1) * sizeof(*pa));
-	if (!pa)
-		return -1;
-	f->attrs = pa;
-	pa += f->nr_attrs++;
-	pa->sample_type = a.sample_type;
-	pa->read_format = a.read_format;
-	pa->sample_id_all = a.sample_id_all;
-	pa->ids = ids;
-	pa->nr_ids = nr_ids;
 	return 0;
 }
 
@@ -149,7 +103,7 @@ static int read_attrs(struct pfile *f, const struct file_header *h,
 	}
 	return 0;
 bad:
-	pd_err(err, len, EINVAL, "corrupted perf.data: bad attribute section");
+	err_set(err, len, EINVAL, "corrupted perf.data: bad attribute section");
 	return -1;
 }
 
@@ -173,7 +127,7 @@ static int find_tracing(struct pfile *f, const struct file_header *h,
 		goto bad;
 	return 0;
 bad:
-	pd_err(err, len, EINVAL,
+	err_set(err, len, EINVAL,
 	       "corrupted perf.data: tracing data section outside the file (truncated?)");
 	return -1;
 }
@@ -185,12 +139,12 @@ static int read_magic(struct pfile *f, uint64_t *hsize, char *err, size_t len)
 	memcpy(&magic, f->base, 8);
 	memcpy(hsize, f->base + 8, 8);
 	if (magic == MAGIC2_SWAPPED) {
-		pd_err(err, len, EINVAL,
+		err_set(err, len, EINVAL,
 		       "perf.data of the other byte order: read it on a machine like the one that recorded it");
 		return -1;
 	}
 	if (magic != MAGIC2) {
-		pd_err(err, len, EINVAL, !memcmp(f->base, MAGIC1, 8) ?
+		err_set(err, len, EINVAL, !memcmp(f->base, MAGIC1, 8) ?
 		       "perf.data in the old PERFFILE format: record it again with a current perf" :
 		       "not a perf.data file");
 		return -1;
@@ -212,12 +166,12 @@ static int read_header(struct pfile *f, char *err, size_t len)
 		return 0;
 	}
 	if (hsize < sizeof(h) || f->size < sizeof(h)) {
-		pd_err(err, len, EINVAL, "corrupted perf.data: header too short (truncated?)");
+		err_set(err, len, EINVAL, "corrupted perf.data: header too short (truncated?)");
 		return -1;
 	}
 	memcpy(&h, f->base, sizeof(h));
 	if (!pd_span(f, h.data.offset, h.data.size)) {
-		pd_err(err, len, EINVAL,
+		err_set(err, len, EINVAL,
 		       "corrupted perf.data: data section outside the file (truncated?)");
 		return -1;
 	}
@@ -236,18 +190,18 @@ static void pfile_close(struct pfile *f)
 static int check_contents(const struct pfile *f, char *err, size_t len)
 {
 	if (f->compressed) {
-		pd_err(err, len, ENOTSUP,
+		err_set(err, len, ENOTSUP,
 		       "compressed perf.data (perf record -z) is not read: record without -z");
 		return -1;
 	}
 	if (!f->tracing) {
-		pd_err(err, len, ENOENT,
+		err_set(err, len, ENOENT,
 		       "no tracepoint data in this perf.data (no tracing-data section) \u2014 "
 		       RECORD_WITH);
 		return -1;
 	}
 	if (!f->nr_raw) {
-		pd_err(err, len, ENOENT,
+		err_set(err, len, ENOENT,
 		       "no raw tracepoint samples in this perf.data \u2014 " RECORD_WITH);
 		return -1;
 	}
@@ -269,32 +223,26 @@ static int load(struct pfile *f, struct model *m, struct read_stats *st,
 		goto out;
 	if (pd_merge(f, m, ctx, err, len))
 		goto out;
-	if (!read_ctx_stats(ctx)->handled) {
-		pd_err(err, len, ENOENT,
-		       "no kmemlab or kmem page samples in this perf.data \u2014 "
-		       RECORD_WITH);
-		goto out;
-	}
-	if (st) {
-		*st = *read_ctx_stats(ctx);
+	ret = read_finish(ctx, m, st,
+			  "no kmemlab or kmem page samples in this perf.data \u2014 "
+			  RECORD_WITH, err, len);
+	if (!ret && st)
 		st->bad_records += f->bad_samples;
-	}
-	model_finish(m);
-	ret = 0;
 out:
 	read_ctx_free(ctx);
 	tep_free(tep);
 	return ret;
 }
 
-int perf_data_load(const char *path, struct model *m, struct read_stats *st,
-		   char *err, size_t len)
+int perf_data_load(const char *path, int fd, struct model *m,
+		   struct read_stats *st, char *err, size_t len)
 {
 	struct pfile f = { 0 };
 	int ret = -1;
 
+	(void)path;
 	tep_set_loglevel(TEP_LOG_NONE);
-	if (map_file(path, &f, err, len))
+	if (map_file(fd, &f, err, len))
 		return -1;
 	if (!read_header(&f, err, len) && !pd_prescan(&f, err, len) &&
 	    !check_contents(&f, err, len))
@@ -303,17 +251,9 @@ int perf_data_load(const char *path, struct model *m, struct read_stats *st,
 	return ret;
 }
 
-bool perf_data_is(const char *path)
+bool perf_data_is(const unsigned char *head, size_t n)
 {
-	char buf[8];
-	int fd = open(path, O_RDONLY);
-	bool is;
-
-	if (fd < 0)
-		return false;
-	is = read(fd, buf, sizeof(buf)) == sizeof(buf) &&
-	     (!memcmp(buf, "PERFILE2", 8) || !memcmp(buf, "2ELIFREP", 8) ||
-	      !memcmp(buf, MAGIC1, 8));
-	close(fd);
-	return is;
+	return n >= 8 &&
+	       (!memcmp(head, "PERFILE2", 8) || !memcmp(head, "2ELIFREP", 8) ||
+		!memcmp(head, MAGIC1, 8));
 }

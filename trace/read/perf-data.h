@@ -21,12 +21,12 @@ struct model;
 struct read_stats;
 struct tep_handle;
 
-/* True when @path starts with a perf.data magic (any version or byte order). */
-bool perf_data_is(const char *path);
+/* True when a file starting with @head (@n bytes) is a perf.data (any version or byte order). */
+bool perf_data_is(const unsigned char *head, size_t n);
 
-/* Read every tracepoint sample of @path in time order into @m, finish @m. */
-int perf_data_load(const char *path, struct model *m, struct read_stats *st,
-		   char *err, size_t len);
+/* Read every tracepoint sample of @path, open on @fd, in time order into @m, finish @m. */
+int perf_data_load(const char *path, int fd, struct model *m,
+		   struct read_stats *st, char *err, size_t len);
 
 /*
  * Build a tep_handle from perf's tracing data (the layout trace-cmd's

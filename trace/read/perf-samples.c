@@ -16,6 +16,7 @@
 #include "model/model.h"
 #include "perf-data-priv.h"
 #include "read.h"
+#include "lib/err.h"
 
 /* Records perf writes itself (tools/perf/util/event.h, the file ABI). */
 #define REC_HEADER_ATTR		64
@@ -45,6 +46,29 @@ struct rd {
 	const uint8_t *p;
 	const uint8_t *end;
 };
+
+/* Add one attribute: @attr is @size bytes of perf_event_attr, then ids. */
+int pd_attr_add(struct pfile *f, const uint8_t *attr, uint64_t size,
+		const uint8_t *ids, uint64_t nr_ids)
+{
+	struct perf_event_attr a = { 0 };
+	struct pattr *pa;
+
+	if (size < ATTR_SIZE_VER0 || f->nr_attrs >= MAX_ATTRS)
+		return -1;
+	memcpy(&a, attr, size < sizeof(a) ? size : sizeof(a));
+	pa = realloc(f->attrs, (f->nr_attrs + 1) * sizeof(*pa));
+	if (!pa)
+		return -1;
+	f->attrs = pa;
+	pa += f->nr_attrs++;
+	pa->sample_type = a.sample_type;
+	pa->read_format = a.read_format;
+	pa->sample_id_all = a.sample_id_all;
+	pa->ids = ids;
+	pa->nr_ids = nr_ids;
+	return 0;
+}
 
 static bool rd_skip(struct rd *r, uint64_t n)
 {
@@ -310,13 +334,13 @@ int pd_prescan(struct pfile *f, char *err, size_t len)
 		if (collect(f, &r))
 			break;
 	if (ret) {
-		pd_err(err, len, EINVAL,
+		err_set(err, len, EINVAL,
 		       "corrupted perf.data: bad record at offset %llu (truncated?)",
 		       (unsigned long long)off);
 		return -1;
 	}
 	if (!f->nr_attrs) {
-		pd_err(err, len, EINVAL, "corrupted perf.data: no event attributes");
+		err_set(err, len, EINVAL, "corrupted perf.data: no event attributes");
 		return -1;
 	}
 	set_uniform(f);
@@ -387,7 +411,7 @@ int pd_merge(const struct pfile *f, struct model *m, struct read_ctx *ctx,
 	int i;
 
 	if (!cur) {
-		pd_err(err, len, ENOMEM, "out of memory");
+		err_set(err, len, ENOMEM, "out of memory");
 		return -1;
 	}
 	/* A CPU without samples would cost a scan of the whole file. */
@@ -399,7 +423,7 @@ int pd_merge(const struct pfile *f, struct model *m, struct read_ctx *ctx,
 	while ((c = earliest(cur, f->nr_cpus))) {
 		last_ts = c->s.ts;
 		if (deliver(ctx, c)) {
-			pd_err(err, len, errno, "%s", strerror(errno));
+			err_set(err, len, errno, "%s", strerror(errno));
 			free(cur);
 			return -1;
 		}

@@ -15,6 +15,7 @@
 
 #include "perf-data.h"
 #include "lib/util.h"
+#include "lib/err.h"
 
 /* Systems whose formats the analyzer reads; the others are skipped. */
 static const char *const wanted_systems[] = { "kmemlab", "kmem" };
@@ -23,16 +24,6 @@ struct cursor {
 	const uint8_t *p;
 	const uint8_t *end;
 };
-
-static void terr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	errno = EINVAL;
-}
 
 static const uint8_t *take(struct cursor *c, uint64_t n)
 {
@@ -104,18 +95,18 @@ static int parse_preamble(struct tep_handle *tep, struct cursor *c,
 	uint32_t page_size;
 
 	if (!p || memcmp(p, magic, sizeof(magic)) || !take_str(c)) {
-		terr(err, len, "tracing data has no 'tracing' magic");
+		err_set(err, len, EINVAL, "tracing data has no 'tracing' magic");
 		return -1;
 	}
 	flags = take(c, 2);	/* file_bigendian, long_size */
 	if (!flags || take_u32(c, &page_size)) {
-		terr(err, len, "tracing data truncated in its preamble");
+		err_set(err, len, EINVAL, "tracing data truncated in its preamble");
 		return -1;
 	}
 	if (flags[0] != tep_is_bigendian() ||
 	    (flags[1] != 4 && flags[1] != 8) || page_size < 512 ||
 	    page_size > (1U << 24) || (page_size & (page_size - 1))) {
-		terr(err, len,
+		err_set(err, len, EINVAL,
 		     "tracing data of another byte order or with a bad long/page size (%u/%u)",
 		     flags[1], page_size);
 		return -1;
@@ -147,7 +138,7 @@ static int parse_headers(struct tep_handle *tep, struct cursor *c,
 			      tep_get_long_size(tep));
 	return 0;
 bad:
-	terr(err, len, "tracing data: bad or truncated header_page/header_event");
+	err_set(err, len, EINVAL, "tracing data: bad or truncated header_page/header_event");
 	return -1;
 }
 
@@ -187,7 +178,7 @@ static int parse_systems(struct tep_handle *tep, struct cursor *c,
 	}
 	return 0;
 bad:
-	terr(err, len, "tracing data truncated in the event formats");
+	err_set(err, len, EINVAL, "tracing data truncated in the event formats");
 	return -1;
 }
 
@@ -198,7 +189,7 @@ struct tep_handle *perf_tracing_parse(const uint8_t *buf, uint64_t len,
 	struct tep_handle *tep = tep_alloc();
 
 	if (!tep) {
-		terr(err, errlen, "out of memory");
+		err_set(err, errlen, EINVAL, "out of memory");
 		errno = ENOMEM;
 		return NULL;
 	}

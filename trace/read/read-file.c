@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading a recording from a file: refuse what is plainly not one, pick the
- * reader (perf.data, our streaming trace.dat reader, libtracecmd for the
- * rest), and keep a crash or the chatter of the trace library on a
+ * The one way in from a file: open it once, read its first bytes once,
+ * and pick the reader from readers[] (perf.data, our streaming trace.dat
+ * reader, libtracecmd for the rest); refuse what is plainly not a
+ * recording, and keep a crash or the chatter of the trace library on a
  * corrupted file from reaching the user as anything but one line.
  */
 #include <errno.h>
@@ -21,97 +22,12 @@
 #include "model/model.h"
 #include "perf-data.h"
 #include "read.h"
-#include "read-release.h"
 #include "tdat.h"
 #include "lib/util.h"
+#include "lib/err.h"
 
 /* trace-cmd's file magic: "\027\010\104tracing". */
 static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
-
-/* Refuse what is plainly not a recording before libtracecmd parses it. */
-static int precheck(const char *path, char *err, size_t len)
-{
-	char buf[sizeof(magic)];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
-		read_set_err(err, len, "%s", strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		read_set_err(err, len, "not a regular file");
-		goto fail;
-	}
-	n = read(fd, buf, sizeof(buf));
-	if (n != sizeof(buf) || memcmp(buf, magic, sizeof(magic))) {
-		errno = EINVAL;
-		read_set_err(err, len, "not a trace-cmd recording (trace.dat)");
-		goto fail;
-	}
-	if (read_check_size(fd, err, len))
-		goto fail;
-	close(fd);
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
-struct iter_state {
-	struct read_ctx *ctx;
-	struct read_release release;
-	int error;
-};
-
-static int iter_record(struct tracecmd_input *handle, struct tep_record *rec,
-		       int cpu, void *data)
-{
-	struct iter_state *s = data;
-
-	(void)handle;
-	(void)cpu;
-	if (read_ctx_record(s->ctx, rec) ||
-	    read_release_note(&s->release, rec)) {
-		s->error = errno;
-		return -1;
-	}
-	return 0;
-}
-
-static int load(struct tracecmd_input *handle, struct model *m,
-		struct read_stats *st, char *err, size_t len)
-{
-	struct iter_state s = { 0 };
-	int ret = -1;
-
-	s.ctx = read_ctx_new(tracecmd_get_tep(handle), m, err, len);
-	if (!s.ctx)
-		return -1;
-	tracecmd_iterate_events(handle, NULL, 0, iter_record, &s);
-	if (s.error) {
-		errno = s.error;
-		read_set_err(err, len, "%s", strerror(errno));
-		goto out;
-	}
-	if (!read_ctx_stats(s.ctx)->handled) {
-		errno = ENOENT;
-		read_set_err(err, len, READ_NO_EVENTS);
-		goto out;
-	}
-	if (st)
-		*st = *read_ctx_stats(s.ctx);
-	model_finish(m);
-	ret = 0;
-out:
-	read_release_free(&s.release);
-	read_ctx_free(s.ctx);
-	return ret;
-}
 
 /*
  * libtracecmd 3.1.6 can crash on a corrupted file (seen: a glibc "double
@@ -213,53 +129,113 @@ static void restore_stderr(int saved)
 #endif
 }
 
-static int open_and_load(const char *path, struct model *m,
-			 struct read_stats *st, char *err, size_t len)
+/* The start of a trace.dat, and the whole of it there (read-size.c). */
+static int tracedat_probe(int fd, const unsigned char *head, size_t n,
+			  char *err, size_t len)
 {
-	struct tracecmd_input *handle;
-	int ret;
-
-	ret = tdat_load(path, m, st, err, len);	/* streaming: trace/tdat.h */
-	if (ret != TDAT_NOT_HANDLED)
-		return ret;
-	handle = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!handle) {
-		if (!errno)
-			errno = EINVAL;
-		read_set_err(err, len, "cannot read the recording (truncated or corrupted?)");
-		return -1;
-	}
-	ret = load(handle, m, st, err, len);
-	tracecmd_close(handle);
-	return ret;
+	if (n < sizeof(magic) || memcmp(head, magic, sizeof(magic)))
+		return 0;
+	return read_check_size(fd, err, len) ? -1 : 1;
 }
 
-int read_file_load(const char *path, struct model *m, struct read_stats *st,
-		   char *err, size_t len)
+static int perf_probe(int fd, const unsigned char *head, size_t n,
+		      char *err, size_t len)
+{
+	(void)fd;
+	(void)err;
+	(void)len;
+	return perf_data_is(head, n);
+}
+
+/*
+ * The readers, in the order they are tried: the first whose probe knows
+ * the file's first bytes loads it, unless it declines (READ_DECLINED,
+ * the model untouched), and then the next that knows them does.
+ */
+static const struct reader {
+	const char *name;
+	/* 1: a file of this kind; 0: not; -1 (errno, err): a broken one */
+	int (*probe)(int fd, const unsigned char *head, size_t n,
+		     char *err, size_t len);
+	int (*load)(const char *path, int fd, struct model *m,
+		    struct read_stats *st, char *err, size_t len);
+	bool libtracecmd;	/* runs the trace library: quiet and guarded */
+} readers[] = {
+	{ "perf.data", perf_probe, perf_data_load, false },
+	{ "trace.dat, streamed", tracedat_probe, tdat_load, true },
+	{ "trace.dat, libtracecmd", tracedat_probe, read_tracecmd_load, true },
+};
+
+/* A reader that runs libtracecmd: its chatter silenced, its crash caught. */
+static int guarded_load(const struct reader *r, const char *path, int fd,
+			struct model *m, struct read_stats *st,
+			char *err, size_t len)
 {
 	struct sigaction old[NR_GUARDED];
 	static int saved_stderr;	/* static: survives siglongjmp */
 	int ret, saved;
 
-	if (perf_data_is(path))		/* perf record's file: trace/perf-data.c */
-		return perf_data_load(path, m, st, err, len);
-	if (precheck(path, err, len))
-		return -1;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
 	saved_stderr = quiet_stderr();
 	if (sigsetjmp(crash_env, 1)) {
 		guard(old, false);
 		restore_stderr(saved_stderr);
-		read_set_err(err, len, "corrupted recording (the trace reader crashed on it)");
-		errno = ENOTRECOVERABLE;
-		return -1;
+		return err_set(err, len, ENOTRECOVERABLE,
+			       "corrupted recording (the trace reader crashed on it)");
 	}
 	guard(old, true);
-	ret = open_and_load(path, m, st, err, len);
+	ret = r->load(path, fd, m, st, err, len);
 	guard(old, false);
 	saved = errno;
 	restore_stderr(saved_stderr);
+	errno = saved;
+	return ret;
+}
+
+/* Open once, look at the first bytes once, let the reader that knows them load. */
+static int load_fd(const char *path, int fd, struct model *m,
+		   struct read_stats *st, char *err, size_t len)
+{
+	unsigned char head[sizeof(magic)];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	const struct reader *r;
+	int ret;
+
+	if (n < 0)
+		n = 0;
+	for (r = readers; r < readers + ARRAY_SIZE(readers); r++) {
+		ret = r->probe(fd, head, n, err, len);
+		if (ret <= 0) {
+			if (ret < 0)
+				return -1;
+			continue;
+		}
+		ret = r->libtracecmd ? guarded_load(r, path, fd, m, st, err, len) :
+				       r->load(path, fd, m, st, err, len);
+		if (ret != READ_DECLINED)
+			return ret;
+	}
+	return err_set(err, len, EINVAL, "not a trace-cmd recording (trace.dat)");
+}
+
+int read_file_load(const char *path, struct model *m, struct read_stats *st,
+		   char *err, size_t len)
+{
+	struct stat sb;
+	int fd, ret, saved;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &sb)) {
+		ret = err_set(err, len, errno, "%s", strerror(errno));
+	} else if (!S_ISREG(sb.st_mode)) {
+		ret = err_set(err, len, EINVAL, "not a regular file");
+	} else {
+		ret = load_fd(path, fd, m, st, err, len);
+	}
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
 	errno = saved;
 	return ret;
 }

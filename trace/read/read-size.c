@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "read.h"
+#include "tdat.h"
+#include "lib/err.h"
 
 #define SEC_HEADER	16
 #define TRUNCATED \
@@ -47,35 +49,16 @@ static uint64_t get(const struct dat *d, const unsigned char *p, int n)
 	return v;
 }
 
-/* Skip a NUL-terminated string at *off (at most 64 bytes). */
-static int skip_string(const struct dat *d, uint64_t *off)
-{
-	char buf[64];
-	ssize_t n = pread(d->fd, buf, sizeof(buf), *off);
-	char *nul = n > 0 ? memchr(buf, '\0', n) : NULL;
-
-	if (!nul)
-		return -1;
-	*off += nul - buf + 1;
-	return 0;
-}
-
-/*
- * v7 fixed header: magic (10), "7\0", endian, long size, u32 page size,
- * compression name and version strings, u64 offset of the first options
- * section.  Returns the offset of the first section.
- */
+/* The offset of the first section (tdat.c reads the fixed header). */
 static int first_section(struct dat *d, uint64_t *off)
 {
-	unsigned char h[14];
+	struct tdat_head h;
+	int r = tdat_head(d->fd, d->size, &h);
 
-	if (read_at(d, 0, h, sizeof(h)) || memcmp(h + 10, "7", 2))
-		return 1;	/* not version 7 */
-	d->big_endian = h[12];
-	*off = 18;
-	if (skip_string(d, off) || skip_string(d, off))
-		return -1;
-	*off += 8;
+	if (r)
+		return r;
+	d->big_endian = h.big_endian;
+	*off = h.end;
 	return 0;
 }
 
@@ -113,7 +96,5 @@ int read_check_size(int fd, char *err, size_t len)
 	d.size = st.st_size;
 	if (!walk_sections(&d))
 		return 0;
-	snprintf(err, len, "%s", TRUNCATED);
-	errno = EIO;
-	return -1;
+	return err_set(err, len, EIO, "%s", TRUNCATED);
 }

@@ -17,6 +17,7 @@
 #include "model/model.h"
 #include "read.h"
 #include "lib/util.h"
+#include "lib/err.h"
 
 #define MAX_FIELDS 12
 
@@ -194,17 +195,6 @@ static const struct event_desc event_table[] = {
 
 #define NR_EVENTS ((int)ARRAY_SIZE(event_table))
 
-void read_set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 static bool field_usable(const struct tep_format_field *f)
 {
 	return f->size >= 1 && f->size <= 8 && f->offset >= 0 &&
@@ -235,7 +225,7 @@ static int bind_fields(struct read_event *re, struct tep_event *ev,
 		if (!f && optional)
 			continue;
 		if (!f || !field_usable(f)) {
-			read_set_err(err, len, "event %s:%s has %s field '%s' (see docs/events.md)",
+			err_set(err, len, errno, "event %s:%s has %s field '%s' (see docs/events.md)",
 				     d->system, d->name, f ? "an unusable" : "no",
 				     name + optional);
 			errno = EINVAL;
@@ -315,14 +305,14 @@ struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 	    index_events(ctx) || read_gfp_names(tep, model_gfp_names(m)))
 		goto fail;
 	if (!ctx->nr_events) {
-		read_set_err(err, len, READ_NO_EVENTS);
+		err_set(err, len, errno, READ_NO_EVENTS);
 		errno = ENOENT;
 		goto fail;
 	}
 	return ctx;
 fail:
 	if (errno == ENOMEM)
-		read_set_err(err, len, "out of memory");
+		err_set(err, len, errno, "out of memory");
 	read_ctx_free(ctx);
 	return NULL;
 }
@@ -334,6 +324,17 @@ void read_ctx_free(struct read_ctx *ctx)
 	free(ctx->events);
 	free(ctx->by_id);
 	free(ctx);
+}
+
+int read_finish(struct read_ctx *ctx, struct model *m, struct read_stats *st,
+		const char *nothing, char *err, size_t len)
+{
+	if (!read_ctx_stats(ctx)->handled)
+		return err_set(err, len, ENOENT, "%s", nothing);
+	if (st)
+		*st = *read_ctx_stats(ctx);
+	model_finish(m);
+	return 0;
 }
 
 const struct read_stats *read_ctx_stats(const struct read_ctx *ctx)

@@ -45,11 +45,23 @@ struct flag_names;
 int read_gfp_names(struct tep_handle *tep, struct flag_names *t);
 /* Dispatch one record to its handler; records of other events are ignored. */
 int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec);
-/* Format a message into err (READ_ERR_LEN), when there is one. */
-void read_set_err(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 const struct read_stats *read_ctx_stats(const struct read_ctx *ctx);
 void read_ctx_free(struct read_ctx *ctx);
+
+/*
+ * After a reader fed every record through @ctx: -1 (ENOENT, @nothing in
+ * @err) when none was of a handled event; else copy the stats to @st and
+ * finish @m.
+ */
+int read_finish(struct read_ctx *ctx, struct model *m, struct read_stats *st,
+		const char *nothing, char *err, size_t len);
+
+/* A reader's answer for a file it leaves to the next one (read-file.c). */
+#define READ_DECLINED 1
+
+/* libtracecmd reads the trace.dat @path, open on @fd (read-tracecmd.c). */
+int read_tracecmd_load(const char *path, int fd, struct model *m,
+		       struct read_stats *st, char *err, size_t len);
 
 /*
  * -1 with errno EIO and the cause in @err when the trace.dat open on @fd
@@ -58,7 +70,8 @@ void read_ctx_free(struct read_ctx *ctx);
 int read_check_size(int fd, char *err, size_t len);
 
 /*
- * Open @path, read every CPU in timestamp order into @m, finish @m.
+ * The one way in from a file (read-file.c): open @path, pick its reader,
+ * read every CPU in timestamp order into @m, finish @m.
  * errno ENOTRECOVERABLE: the trace library crashed on the file; the
  * process heap may be damaged, so report and exit without cleaning up.
  */

@@ -21,6 +21,7 @@
 #include "model/model.h"
 #include "read.h"
 #include "tdat.h"
+#include "lib/err.h"
 
 #define RAW_CHUNK_PAGES	16		/* pages per pread, uncompressed */
 #define MAX_CHUNK	(64u << 20)	/* trace-cmd writes 10-page chunks */
@@ -53,9 +54,8 @@ struct stream {
 
 static int bad(struct stream *s, const struct cursor *c, const char *why)
 {
-	snprintf(s->err, s->len, "corrupted CPU %d data: %s", c->cpu, why);
-	errno = EINVAL;
-	return -1;
+	return err_set(s->err, s->len, EINVAL, "corrupted CPU %d data: %s",
+		       c->cpu, why);
 }
 
 static int grow(unsigned char **p, size_t *cap, size_t n)
@@ -286,10 +286,8 @@ static int merge(struct stream *s, struct read_ctx *ctx)
 				best = &s->cur[i];
 		if (!best)
 			return 0;
-		if (read_ctx_record(ctx, &best->rec)) {
-			snprintf(s->err, s->len, "%s", strerror(errno));
-			return -1;
-		}
+		if (read_ctx_record(ctx, &best->rec))
+			return err_set(s->err, s->len, errno, "%s", strerror(errno));
 		if (advance(s, best))
 			return -1;
 	}
@@ -303,18 +301,9 @@ static int stream_model(struct stream *s, struct tep_handle *tep,
 
 	if (!ctx)
 		return -1;
-	if (merge(s, ctx))
-		goto out;
-	if (!read_ctx_stats(ctx)->handled) {
-		errno = ENOENT;
-		snprintf(s->err, s->len, READ_NO_EVENTS);
-		goto out;
-	}
-	if (st)
-		*st = *read_ctx_stats(ctx);
-	model_finish(m);
-	ret = 0;
-out:
+	if (!merge(s, ctx))
+		ret = read_finish(ctx, m, st, READ_NO_EVENTS, s->err, s->len);
+
 	read_ctx_free(ctx);
 	return ret;
 }
@@ -331,15 +320,14 @@ static bool forced_off(void)
  * header gets the same diagnosis as before; only damage found while
  * streaming (the model already fed) is ours to report.
  */
-int tdat_load(const char *path, struct model *m, struct read_stats *st,
-	      char *err, size_t len)
+int tdat_load(const char *path, int fd, struct model *m,
+	      struct read_stats *st, char *err, size_t len)
 {
 	struct stream s = { .err = err, .len = len };
 	struct tracecmd_input *handle = NULL;
-	int fd, ret = TDAT_NOT_HANDLED;
+	int ret = READ_DECLINED;
 
-	fd = forced_off() ? -1 : open(path, O_RDONLY);
-	if (fd < 0 || tdat_parse(fd, &s.f, err, len))
+	if (forced_off() || tdat_parse(fd, &s.f, err, len))
 		goto out;
 	handle = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!handle || tep_get_header_page_size(tracecmd_get_tep(handle)) < 4)
@@ -349,7 +337,7 @@ int tdat_load(const char *path, struct model *m, struct read_stats *st,
 	if ((s.f.compressed && !s.zctx) ||
 	    cursors_new(&s, tracecmd_get_tep(handle))) {
 		if (errno == ENOMEM)
-			snprintf(err, len, "out of memory");
+			err_set(err, len, ENOMEM, "out of memory");
 		goto out;
 	}
 	ret = stream_model(&s, tracecmd_get_tep(handle), m, st);
@@ -359,7 +347,5 @@ out:
 	if (handle)
 		tracecmd_close(handle);
 	tdat_file_free(&s.f);
-	if (fd >= 0)
-		close(fd);
 	return ret;
 }

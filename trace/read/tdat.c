@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tdat.h"
+#include "lib/err.h"
 
 #define SEC_HEADER	16
 #define SEC_COMPRESSED	1
@@ -37,13 +38,6 @@ struct opt_walk {
 	uint64_t flyrecord;	/* the top buffer's section */
 	bool declined;
 };
-
-static int fail(char *err, size_t len, const char *why)
-{
-	snprintf(err, len, "%s", why);
-	errno = EINVAL;
-	return -1;
-}
 
 static int read_at(const struct tdat_file *f, uint64_t off, void *buf,
 		   size_t n)
@@ -70,32 +64,74 @@ static const char *str_at(const unsigned char *p, const unsigned char *end)
 	return z ? (const char *)p : NULL;
 }
 
-/* Fixed header: magic(10) "7\0" endian(1) long(1) page(4) "algo\0" "ver\0" u64. */
+/* A u16..u64 of the header, in the file's byte order. */
+static uint64_t get(const unsigned char *p, int n, bool big_endian)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/*
+ * The header's strings: NUL-terminated within TDAT_HEAD_STR bytes and
+ * within the bytes read; the offset just past the NUL, or 0.
+ */
+static size_t skip_str(const unsigned char *h, size_t off, size_t n)
+{
+	size_t max = n > off ? n - off : 0;
+	const unsigned char *z;
+
+	if (max > TDAT_HEAD_STR)
+		max = TDAT_HEAD_STR;
+	z = max ? memchr(h + off, 0, max) : NULL;
+	return z ? (size_t)(z - h) + 1 : 0;
+}
+
+/*
+ * Fixed header: magic(10) "7\0" endian(1) long(1) page(4) "algo\0" "ver\0"
+ * u64 offset of the first options section; the first section follows.
+ */
+int tdat_head(int fd, uint64_t file_size, struct tdat_head *th)
+{
+	unsigned char h[18 + 2 * TDAT_HEAD_STR + 8];
+	size_t n = sizeof(h), algo, ver;
+
+	if (file_size < n)
+		n = file_size;
+	if (n < 14 || pread(fd, h, n, 0) != (ssize_t)n || memcmp(h + 10, "7", 2))
+		return 1;	/* not version 7 */
+	memset(th, 0, sizeof(*th));
+	th->big_endian = h[12];
+	th->long_size = h[13];
+	th->page_size = n >= 18 ? (uint32_t)get(h + 14, 4, th->big_endian) : 0;
+	algo = skip_str(h, 18, n);
+	ver = algo ? skip_str(h, algo, n) : 0;
+	if (!ver)
+		return -1;
+	th->end = ver + 8;
+	if (th->end > n)
+		return -1;
+	memcpy(th->algo, h + 18, algo - 18);
+	th->options = get(h + ver, 8, th->big_endian);
+	return 0;
+}
+
 static int parse_head(struct tdat_file *f, uint64_t *opts, bool *zstd)
 {
-	unsigned char h[128];
-	const unsigned char *p, *end = h + sizeof(h);
-	const char *algo, *ver;
-	size_t n = sizeof(h);
+	struct tdat_head h;
+	int ret = tdat_head(f->fd, f->file_size, &h);
 
-	if (f->file_size < n)
-		n = f->file_size;
-	memset(h, 0, sizeof(h));
-	if (read_at(f, 0, h, n))
-		return -1;
-	if (memcmp(h + 10, "7", 2) || h[12] != 0 || h[13] != 8)
-		return TDAT_NOT_HANDLED;	/* v6, big-endian or 32-bit */
-	f->page_size = (uint32_t)le(h + 14, 4);
-	algo = str_at(h + 18, end);
-	ver = algo ? str_at((const unsigned char *)algo + strlen(algo) + 1, end) : NULL;
-	if (!ver)
-		return TDAT_NOT_HANDLED;
-	p = (const unsigned char *)ver + strlen(ver) + 1;
-	if (p + 8 > end)
-		return TDAT_NOT_HANDLED;
-	*opts = le(p, 8);
-	*zstd = !strcmp(algo, "zstd");
-	if (!*zstd && strcmp(algo, "none"))
+	if (ret)
+		return ret > 0 ? TDAT_NOT_HANDLED : -1;
+	if (h.big_endian || h.long_size != 8)
+		return TDAT_NOT_HANDLED;	/* big-endian or 32-bit */
+	f->page_size = h.page_size;
+	*opts = h.options;
+	*zstd = !strcmp(h.algo, "zstd");
+	if (!*zstd && strcmp(h.algo, "none"))
 		return TDAT_NOT_HANDLED;	/* zlib or newer: libtracecmd */
 	return 0;
 }
@@ -119,23 +155,23 @@ static int parse_buffer(struct tdat_file *f, struct opt_walk *w,
 	uint32_t nr, i;
 
 	if (end - p < 8 || w->flyrecord)
-		return fail(err, len, "a malformed BUFFER option");
+		return err_set(err, len, EINVAL, "a malformed BUFFER option");
 	w->flyrecord = le(p, 8);
 	name = str_at(p + 8, end);
 	clock = name ? str_at((const unsigned char *)name + strlen(name) + 1, end) : NULL;
 	if (!clock)
-		return fail(err, len, "a malformed BUFFER option");
+		return err_set(err, len, EINVAL, "a malformed BUFFER option");
 	if (*name)
 		w->declined = true;	/* an instance buffer: libtracecmd */
 	p = (const unsigned char *)clock + strlen(clock) + 1;
 	if (end - p < 8)
-		return fail(err, len, "a malformed BUFFER option");
+		return err_set(err, len, EINVAL, "a malformed BUFFER option");
 	if (le(p, 4) != f->page_size)
 		w->declined = true;
 	nr = (uint32_t)le(p + 4, 4);
 	p += 8;
 	if (nr > MAX_CPUS || (uint64_t)(end - p) < (uint64_t)nr * 20)
-		return fail(err, len, "a BUFFER option with a bad CPU count");
+		return err_set(err, len, EINVAL, "a BUFFER option with a bad CPU count");
 	f->cpus = calloc(nr ? nr : 1, sizeof(*f->cpus));
 	if (!f->cpus)
 		return -1;
@@ -157,7 +193,7 @@ static int parse_option(struct tdat_file *f, struct opt_walk *w, int id,
 	switch (id) {
 	case OPT_DONE:
 		if (end - p < 8)
-			return fail(err, len, "a malformed DONE option");
+			return err_set(err, len, EINVAL, "a malformed DONE option");
 		w->next = le(p, 8);
 		return 0;
 	case OPT_BUFFER:
@@ -183,7 +219,7 @@ static int parse_options(struct tdat_file *f, struct opt_walk *w,
 
 		p += 6;
 		if (n > (uint64_t)(end - p))
-			return fail(err, len, "an option runs past its section");
+			return err_set(err, len, EINVAL, "an option runs past its section");
 		if (parse_option(f, w, id, p, p + n, err, len))
 			return -1;
 		p += n;
@@ -202,10 +238,10 @@ static int read_options(struct tdat_file *f, struct opt_walk *w, uint64_t off,
 	int ret;
 
 	if (read_at(f, off, h, sizeof(h)))
-		return fail(err, len, "an options section outside the file");
+		return err_set(err, len, EINVAL, "an options section outside the file");
 	size = le(h + 8, 8);
 	if (le(h, 2) != OPT_DONE || size > MAX_OPT_SECTION)
-		return fail(err, len, "a malformed options section");
+		return err_set(err, len, EINVAL, "a malformed options section");
 	if (le(h + 2, 2) & SEC_COMPRESSED) {
 		w->declined = true;
 		return 0;
@@ -214,7 +250,7 @@ static int read_options(struct tdat_file *f, struct opt_walk *w, uint64_t off,
 	if (!buf)
 		return -1;
 	ret = read_at(f, off + SEC_HEADER, buf, size) ?
-	      fail(err, len, "an options section outside the file") :
+	      err_set(err, len, EINVAL, "an options section outside the file") :
 	      parse_options(f, w, buf, size, err, len);
 	free(buf);
 	return ret;
@@ -228,10 +264,10 @@ static int check_flyrecord(struct tdat_file *f, uint64_t off, bool zstd,
 	bool compressed;
 
 	if (read_at(f, off, h, sizeof(h)) || le(h, 2) != OPT_BUFFER)
-		return fail(err, len, "a bad flyrecord section offset");
+		return err_set(err, len, EINVAL, "a bad flyrecord section offset");
 	compressed = le(h + 2, 2) & SEC_COMPRESSED;
 	if (compressed && !zstd)
-		return fail(err, len, "compressed CPU data in an uncompressed file");
+		return err_set(err, len, EINVAL, "compressed CPU data in an uncompressed file");
 	f->compressed = compressed;
 	return 0;
 }
@@ -245,7 +281,7 @@ static int parse_layout(struct tdat_file *f, char *err, size_t len)
 
 	ret = parse_head(f, &off, &zstd);
 	if (ret)
-		return ret < 0 ? fail(err, len, "cannot read the file header") : ret;
+		return ret < 0 ? err_set(err, len, EINVAL, "cannot read the file header") : ret;
 	if (f->page_size < 64 || f->page_size > (1u << 20))
 		return TDAT_NOT_HANDLED;
 	for (i = 0; off && i < MAX_SECTIONS && !w.declined; i++) {
@@ -259,7 +295,7 @@ static int parse_layout(struct tdat_file *f, char *err, size_t len)
 		return -1;
 	for (i = 0; i < f->nr_cpus; i++)
 		if (check_cpu(f, &f->cpus[i]))
-			return fail(err, len, "CPU data outside the file");
+			return err_set(err, len, EINVAL, "CPU data outside the file");
 	return 0;
 }
 
@@ -271,7 +307,7 @@ int tdat_parse(int fd, struct tdat_file *f, char *err, size_t len)
 	memset(f, 0, sizeof(*f));
 	f->fd = fd;
 	if (fstat(fd, &st))
-		return fail(err, len, strerror(errno));
+		return err_set(err, len, EINVAL, "%s", strerror(errno));
 	f->file_size = (uint64_t)st.st_size;
 	ret = parse_layout(f, err, len);
 	if (ret)

@@ -41,6 +41,25 @@ struct tdat_file {
 	struct tdat_cpu *cpus;
 };
 
+/* What a version 7 file's fixed header says (trace-cmd.dat.v7(5)). */
+#define TDAT_HEAD_STR	64	/* longest compression name or version, NUL included */
+
+struct tdat_head {
+	bool big_endian;
+	uint8_t long_size;
+	uint32_t page_size;
+	char algo[TDAT_HEAD_STR];	/* compression: "none", "zstd", ... */
+	uint64_t options;		/* offset of the first options section */
+	uint64_t end;			/* where the first section starts */
+};
+
+/*
+ * Read the fixed header of the trace.dat open on @fd (@file_size bytes):
+ * 0 for a version 7 header, 1 for another version (or too short to say),
+ * -1 when a version 7 header cannot be read whole.
+ */
+int tdat_head(int fd, uint64_t file_size, struct tdat_head *h);
+
 /*
  * Read @fd's header and options.  0: @f describes data this reader
  * handles; TDAT_NOT_HANDLED: leave the file to libtracecmd; -1 (errno,
@@ -50,10 +69,11 @@ int tdat_parse(int fd, struct tdat_file *f, char *err, size_t len);
 void tdat_file_free(struct tdat_file *f);
 
 /*
- * Read @path into @m as read_file_load() does.  TDAT_NOT_HANDLED (model
- * untouched) for a file this reader does not handle.
+ * Read the trace.dat @path, open on @fd, into @m as read_file_load()
+ * does.  READ_DECLINED (model untouched) for a file this reader does not
+ * handle.
  */
-int tdat_load(const char *path, struct model *m, struct read_stats *st,
-	      char *err, size_t len);
+int tdat_load(const char *path, int fd, struct model *m,
+	      struct read_stats *st, char *err, size_t len);
 
 #endif /* _KMEMLAB_TDAT_H */
