@@ -1,7 +1,10 @@
 # lint - checkpatch.pl --strict on the kernel module and the analyzer.
 #
 #   make lint           module/ with the kernel's rules; trace/ with them too,
-#                       minus the few that cannot apply to user space
+#                       minus the few that cannot apply to user space; then
+#                       make layers
+#   make layers         trace/'s files call only down, in no cycle
+#                       (tests/check-layers on the objects of ./analyze)
 #
 # Included from the top-level Makefile after module/module.mk (MODULE_DIR).
 
@@ -46,5 +49,10 @@ lint: $(CHECKPATCH)
 		echo "lint: checkpatch --strict found problems (above)" >&2; \
 		exit 1; fi
 	@echo "  LINT    checkpatch --strict: clean ($(words $(LINT_KERNEL) $(LINT_USER)) files)"
+	$(Q)$(MAKE) --no-print-directory layers
 
-.PHONY: lint
+layers: analyze
+	$(Q)out=$$(tests/check-layers $(TRACE_BUILD)) || { echo "$$out" >&2; exit 1; }
+	@echo "  LAYERS  trace/: no call cycle, every dependency points down"
+
+.PHONY: lint layers

@@ -40,7 +40,8 @@ int session_check(char *err, size_t len)
 	size_t i;
 
 	if (!dir) {
-		err_set(err, len, errno, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
+		err_set(err, len, errno,
+			"tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
 		return -1;
 	}
 	if (access(dir, R_OK | W_OK | X_OK)) {
@@ -53,7 +54,8 @@ int session_check(char *err, size_t len)
 		if (e->optional || session_event_exists(e))
 			continue;
 		if (!strcmp(e->system, "kmemlab"))
-			err_set(err, len, errno, "no kmemlab events in %s: kmemlab_trace.ko is not loaded (insmod module/kmemlab_trace.ko)",
+			err_set(err, len, errno,
+				"no kmemlab events in %s: kmemlab_trace.ko is not loaded (insmod module/kmemlab_trace.ko)",
 				dir);
 		else
 			err_set(err, len, errno, "this kernel has no %s:%s event in %s",

@@ -128,7 +128,7 @@ static int find_tracing(struct pfile *f, const struct file_header *h,
 	return 0;
 bad:
 	err_set(err, len, EINVAL,
-	       "corrupted perf.data: tracing data section outside the file (truncated?)");
+		"corrupted perf.data: tracing data section outside the file (truncated?)");
 	return -1;
 }
 
@@ -140,14 +140,14 @@ static int read_magic(struct pfile *f, uint64_t *hsize, char *err, size_t len)
 	memcpy(hsize, f->base + 8, 8);
 	if (magic == MAGIC2_SWAPPED) {
 		err_set(err, len, EINVAL,
-		       "perf.data of the other byte order: read it on a machine like the one that recorded it");
+			"perf.data of the other byte order: read it on a machine like the one that recorded it");
 		return -1;
 	}
 	if (magic != MAGIC2) {
-		err_set(err, len, EINVAL, !memcmp(f->base, MAGIC1, 8) ?
-		       "perf.data in the old PERFFILE format: record it again with a current perf" :
-		       "not a perf.data file");
-		return -1;
+		if (memcmp(f->base, MAGIC1, 8))
+			return err_set(err, len, EINVAL, "not a perf.data file");
+		return err_set(err, len, EINVAL,
+			       "perf.data in the old PERFFILE format: record it again with a current perf");
 	}
 	return 0;
 }
@@ -172,7 +172,7 @@ static int read_header(struct pfile *f, char *err, size_t len)
 	memcpy(&h, f->base, sizeof(h));
 	if (!pd_span(f, h.data.offset, h.data.size)) {
 		err_set(err, len, EINVAL,
-		       "corrupted perf.data: data section outside the file (truncated?)");
+			"corrupted perf.data: data section outside the file (truncated?)");
 		return -1;
 	}
 	f->data_off = h.data.offset;
@@ -191,18 +191,18 @@ static int check_contents(const struct pfile *f, char *err, size_t len)
 {
 	if (f->compressed) {
 		err_set(err, len, ENOTSUP,
-		       "compressed perf.data (perf record -z) is not read: record without -z");
+			"compressed perf.data (perf record -z) is not read: record without -z");
 		return -1;
 	}
 	if (!f->tracing) {
 		err_set(err, len, ENOENT,
-		       "no tracepoint data in this perf.data (no tracing-data section) \u2014 "
-		       RECORD_WITH);
+			"no tracepoint data in this perf.data (no tracing-data section) \u2014 "
+			RECORD_WITH);
 		return -1;
 	}
 	if (!f->nr_raw) {
 		err_set(err, len, ENOENT,
-		       "no raw tracepoint samples in this perf.data \u2014 " RECORD_WITH);
+			"no raw tracepoint samples in this perf.data \u2014 " RECORD_WITH);
 		return -1;
 	}
 	return 0;

@@ -335,8 +335,8 @@ int pd_prescan(struct pfile *f, char *err, size_t len)
 			break;
 	if (ret) {
 		err_set(err, len, EINVAL,
-		       "corrupted perf.data: bad record at offset %llu (truncated?)",
-		       (unsigned long long)off);
+			"corrupted perf.data: bad record at offset %llu (truncated?)",
+			(unsigned long long)off);
 		return -1;
 	}
 	if (!f->nr_attrs) {

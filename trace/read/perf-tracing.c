@@ -107,8 +107,8 @@ static int parse_preamble(struct tep_handle *tep, struct cursor *c,
 	    (flags[1] != 4 && flags[1] != 8) || page_size < 512 ||
 	    page_size > (1U << 24) || (page_size & (page_size - 1))) {
 		err_set(err, len, EINVAL,
-		     "tracing data of another byte order or with a bad long/page size (%u/%u)",
-		     flags[1], page_size);
+			"tracing data of another byte order or with a bad long/page size (%u/%u)",
+			flags[1], page_size);
 		return -1;
 	}
 	tep_set_local_bigendian(tep, (enum tep_endian)tep_is_bigendian());

@@ -226,13 +226,12 @@ int read_file_load(const char *path, struct model *m, struct read_stats *st,
 	int fd, ret, saved;
 
 	fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &sb)) {
+	if (fd < 0 || fstat(fd, &sb))
 		ret = err_set(err, len, errno, "%s", strerror(errno));
-	} else if (!S_ISREG(sb.st_mode)) {
+	else if (!S_ISREG(sb.st_mode))
 		ret = err_set(err, len, EINVAL, "not a regular file");
-	} else {
+	else
 		ret = load_fd(path, fd, m, st, err, len);
-	}
 	saved = errno;
 	if (fd >= 0)
 		close(fd);

@@ -225,10 +225,10 @@ static int bind_fields(struct read_event *re, struct tep_event *ev,
 		if (!f && optional)
 			continue;
 		if (!f || !field_usable(f)) {
-			err_set(err, len, errno, "event %s:%s has %s field '%s' (see docs/events.md)",
-				     d->system, d->name, f ? "an unusable" : "no",
-				     name + optional);
-			errno = EINVAL;
+			err_set(err, len, EINVAL,
+				"event %s:%s has %s field '%s' (see docs/events.md)",
+				d->system, d->name, f ? "an unusable" : "no",
+				name + optional);
 			return -1;
 		}
 		field_copy(&re->fields[i], f);
