@@ -36,11 +36,22 @@ struct model {
 	bool finished;
 };
 
+/* The column of a migratetype in the tables; the last one: any other. */
+static inline int model_mt_column(int migratetype)
+{
+	if (migratetype < 0 || migratetype >= MODEL_NR_MIGRATETYPES)
+		return MODEL_NR_MIGRATETYPES;
+	return migratetype;
+}
+
 struct model_block *model_live_block(struct model *m, uint64_t pfn,
 				     struct model_run **run);
 int model_invalid(struct model *m, struct model_run *r);
 void model_stamp(struct model *m, uint64_t ts);
 void model_block_settle(struct model_run *r, struct model_block *b);
+/* Block b of run r and the kernel's live page kp are one allocation. */
+void model_kernel_link(struct model *m, struct model_run *r,
+		       struct model_block *b, struct kpage *kp);
 /* model-walk.c: the walk's share of one kmemlab_translate. */
 int model_walk_note(struct model_run *r, const struct kmemlab_translate_ev *ev);
 

@@ -213,18 +213,25 @@ static int bitmap_new(uint64_t **map, uint32_t order)
 	return *map ? 0 : -1;
 }
 
-static void kernel_view_link(struct model *m, struct model_block *b,
-			     struct block_ref ref)
+void model_kernel_link(struct model *m, struct model_run *r,
+		       struct model_block *b, struct kpage *kp)
 {
-	struct kpage *kp = hmap_find(&m->kpages, b->pfn);
-
-	if (!kp || kp->order != b->order)
-		return;
 	b->kernel_alloc_seen = true;
 	b->kernel_migratetype = kp->migratetype;
 	b->kernel_gfp_flags = kp->gfp_flags;
 	kp->has_block = true;
-	kp->ref = ref;
+	kp->ref.run = run_index(m, r);
+	kp->ref.block = b->index;
+}
+
+/* The kernel allocated these pages before the module's event: link now. */
+static void kernel_view_link(struct model *m, struct model_run *r,
+			     struct model_block *b)
+{
+	struct kpage *kp = hmap_find(&m->kpages, b->pfn);
+
+	if (kp && kp->order == b->order)
+		model_kernel_link(m, r, b, kp);
 }
 
 static int block_go_live(struct model *m, struct model_run *r,
@@ -242,7 +249,7 @@ static int block_go_live(struct model *m, struct model_run *r,
 	if (!slot)
 		return -1;
 	*slot = ref;
-	kernel_view_link(m, b, ref);
+	kernel_view_link(m, r, b);
 	if (!created)
 		return model_invalid(m, r);	/* pfn already live: lost free */
 	return 0;

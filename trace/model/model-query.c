@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The other half of the model's interface: model_finish() at the end of
+ * input, then the read-only accessors and names the outputs use.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "model-priv.h"
+
+static int settle_live(uint64_t pfn, void *value, void *data)
+{
+	struct block_ref *ref = value;
+	struct model *m = data;
+
+	(void)pfn;
+	model_block_settle(m->runs[ref->run],
+			   &m->runs[ref->run]->blocks[ref->block]);
+	return 0;
+}
+
+static int count_live(uint64_t pfn, void *value, void *data)
+{
+	struct kpage *kp = value;
+	struct model *m = data;
+
+	(void)pfn;
+	m->sys.live_at_end++;
+	m->sys.live_pages_at_end += 1ULL << kp->order;
+	return 0;
+}
+
+void model_finish(struct model *m)
+{
+	size_t i;
+
+	if (m->finished)
+		return;
+	m->finished = true;
+	hmap_for_each(&m->blocks, settle_live, m);
+	hmap_for_each(&m->kpages, count_live, m);
+	for (i = 0; i < m->nr_runs; i++)
+		if (!m->runs[i]->begun || !m->runs[i]->ended)
+			m->runs[i]->incomplete = true;
+}
+
+size_t model_nr_runs(const struct model *m)
+{
+	return m->nr_runs;
+}
+
+const struct model_run *model_run_get(const struct model *m, size_t i)
+{
+	if (i >= m->nr_runs) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return m->runs[i];
+}
+
+const struct model_sys *model_sys_get(const struct model *m)
+{
+	return &m->sys;
+}
+
+const char *model_mode_name(int mode)
+{
+	static const char *const names[] = { "pages", "kmalloc", "vmalloc" };
+
+	if (mode < 0 || mode >= MODEL_NR_MODES)
+		return "unknown";
+	return names[mode];
+}
+
+/* Names of enum migratetype on 6.1 kernels built with CONFIG_CMA. */
+const char *model_migratetype_name(int mt)
+{
+	static const char *const names[] = {
+		"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA",
+		"Isolate", "other",
+	};
+
+	return names[model_mt_column(mt)];
+}
+
+uint32_t model_order_for_pages(uint64_t pages)
+{
+	uint32_t order = 0;
+
+	while (order < 63 && (1ULL << order) < pages)
+		order++;
+	return order;
+}
+
+uint64_t model_run_waste_pages(const struct model_run *r)
+{
+	return r->nr_alloc_pages > r->nr_pages ?
+	       r->nr_alloc_pages - r->nr_pages : 0;
+}
+
+uint64_t model_block_lifetime_ns(const struct model_block *b)
+{
+	if (!b->freed || b->free_ts < b->alloc_ts)
+		return 0;
+	return b->free_ts - b->alloc_ts;
+}
+
+bool model_block_aligned(const struct model_block *b)
+{
+	return !b->failed && !(b->pfn & ((1ULL << b->order) - 1));
+}
+
+/* KMALLOC_MAX_CACHE_SIZE with SLUB and 4 KiB pages: two pages. */
+#define KMALLOC_SLAB_PAGES 2
+
+bool model_run_expects_page_alloc(const struct model_run *r)
+{
+	if (r->mode == MODEL_MODE_KMALLOC)
+		return r->nr_pages > KMALLOC_SLAB_PAGES;
+	if (r->mode == MODEL_MODE_VMALLOC)
+		return r->nr_pages <= 1;
+	return true;
+}
