@@ -44,8 +44,8 @@ static void draw_header(const struct layout *l, FILE *out)
 
 	fputs("<?xml version='1.0' encoding='UTF-8'?>\n", out);
 	fprintf(out, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d'",
-		WIDTH, l->height);
-	fprintf(out, " viewBox='0 0 %d %d' font-size='10'", WIDTH, l->height);
+		LAYOUT_WIDTH, l->height);
+	fprintf(out, " viewBox='0 0 %d %d' font-size='10'", LAYOUT_WIDTH, l->height);
 	fputs(" font-family='DejaVu Sans Mono, monospace'>\n", out);
 	fputs("<rect width='100%' height='100%' fill='#fff'/>\n", out);
 	fputs("<text x='16' y='24' font-size='15' font-weight='bold'>", out);
@@ -56,8 +56,8 @@ static void draw_header(const struct layout *l, FILE *out)
 		 "%zu block%s of %zu run%s in %zu row%s; a row is one %s-aligned chunk (an order-%d block), 1 px = 1 page (%s)",
 		 l->nr_segs, l->nr_segs == 1 ? "" : "s", l->nr_runs,
 		 l->nr_runs == 1 ? "" : "s", l->nr_rows, l->nr_rows == 1 ? "" : "s",
-		 fmt_size(a, sizeof(a), (uint64_t)ROW_PAGES * l->page_size),
-		 ROW_ORDER, fmt_size(b, sizeof(b), l->page_size));
+		 fmt_size(a, sizeof(a), (uint64_t)LAYOUT_ROW_PAGES * l->page_size),
+		 LAYOUT_ROW_ORDER, fmt_size(b, sizeof(b), l->page_size));
 	svg_text(out, 16, 57, "font-size='11' fill='#555'",
 		 "grid: order-6/8/9 buddy boundaries (faint, medium, dark); blocks of runs that reused pages stack downwards; red outline: never freed; orange dashes: not buddy-aligned%s",
 		 l->nr_undrawn ? "; failed allocations are not drawn" : "");
@@ -66,19 +66,19 @@ static void draw_header(const struct layout *l, FILE *out)
 /* Where the rows sit in the whole of physical memory. */
 static void draw_overview(const struct layout *l, FILE *out)
 {
-	double scale = (double)BAR_W / l->span;
-	double w = ROW_PAGES * scale > 1 ? ROW_PAGES * scale : 1.0;
+	double scale = (double)LAYOUT_BAR_W / l->span;
+	double w = LAYOUT_ROW_PAGES * scale > 1 ? LAYOUT_ROW_PAGES * scale : 1.0;
 	char a[32];
 	size_t i;
 
-	svg_text(out, X0 - 8, 81, "text-anchor='end'", "physical memory");
-	svg_rect(out, X0, 72, BAR_W, 12,
+	svg_text(out, LAYOUT_X0 - 8, 81, "text-anchor='end'", "physical memory");
+	svg_rect(out, LAYOUT_X0, 72, LAYOUT_BAR_W, 12,
 		 "fill='#eee' stroke='#999' stroke-width='0.5'", false);
 	for (i = 0; i < l->nr_rows; i++)
-		svg_rect(out, X0 + l->rows[i].chunk * ROW_PAGES * scale, 72, w, 12,
+		svg_rect(out, LAYOUT_X0 + l->rows[i].chunk * LAYOUT_ROW_PAGES * scale, 72, w, 12,
 			 "fill='#444'", false);
-	svg_text(out, X0, 96, "fill='#555'", "0");
-	svg_text(out, X0 + BAR_W, 96, "fill='#555' text-anchor='end'", "%s",
+	svg_text(out, LAYOUT_X0, 96, "fill='#555'", "0");
+	svg_text(out, LAYOUT_X0 + LAYOUT_BAR_W, 96, "fill='#555' text-anchor='end'", "%s",
 		 fmt_size(a, sizeof(a), l->span * l->page_size));
 }
 
@@ -92,58 +92,58 @@ static void draw_axis(const struct layout *l, FILE *out)
 	char a[32];
 	uint32_t off;
 
-	svg_text(out, X0 - 8, ROWS_Y - 8, "text-anchor='end'", "phys / pfn");
-	for (off = 0; off <= ROW_PAGES; off += ROW_PAGES / 4)
-		svg_text(out, X0 + off, ROWS_Y - 8,
-			 anchor[!off ? 0 : off == ROW_PAGES ? 2 : 1], "+%s",
+	svg_text(out, LAYOUT_X0 - 8, LAYOUT_ROWS_Y - 8, "text-anchor='end'", "phys / pfn");
+	for (off = 0; off <= LAYOUT_ROW_PAGES; off += LAYOUT_ROW_PAGES / 4)
+		svg_text(out, LAYOUT_X0 + off, LAYOUT_ROWS_Y - 8,
+			 anchor[!off ? 0 : off == LAYOUT_ROW_PAGES ? 2 : 1], "+%s",
 			 fmt_size(a, sizeof(a), (uint64_t)off * l->page_size));
 }
 
-static void draw_grid(const struct row *r, FILE *out)
+static void draw_grid(const struct layout_row *r, FILE *out)
 {
 	uint32_t off;
 
-	for (off = 64; off < ROW_PAGES; off += 64)
+	for (off = 64; off < LAYOUT_ROW_PAGES; off += 64)
 		fprintf(out, "<line x1='%u' x2='%u' y1='%d' y2='%d' %s/>\n",
-			X0 + off, X0 + off, r->y, r->y + r->h,
+			LAYOUT_X0 + off, LAYOUT_X0 + off, r->y, r->y + r->h,
 			!(off % 512) ? "stroke='#777'" :
 			!(off % 256) ? "stroke='#aaa' stroke-width='0.5'" :
 				       "stroke='#ddd' stroke-width='0.5'");
 }
 
-static void draw_row_frame(const struct layout *l, const struct row *r,
+static void draw_row_frame(const struct layout *l, const struct layout_row *r,
 			   FILE *out)
 {
-	uint64_t pfn = r->chunk * ROW_PAGES;
+	uint64_t pfn = r->chunk * LAYOUT_ROW_PAGES;
 
-	svg_text(out, X0 - 8, r->y + 11, "text-anchor='end'", "0x%09" PRIx64,
+	svg_text(out, LAYOUT_X0 - 8, r->y + 11, "text-anchor='end'", "0x%09" PRIx64,
 		 pfn * l->page_size);
 	if (r->h >= 26)
-		svg_text(out, X0 - 8, r->y + 23, "text-anchor='end' fill='#666'",
+		svg_text(out, LAYOUT_X0 - 8, r->y + 23, "text-anchor='end' fill='#666'",
 			 "pfn 0x%" PRIx64, pfn);
-	svg_rect(out, X0, r->y, BAR_W, r->h,
+	svg_rect(out, LAYOUT_X0, r->y, LAYOUT_BAR_W, r->h,
 		 "class='row' fill='#f4f4f4' stroke='#999' stroke-width='0.5'", true);
 	fprintf(out, "<title>pfn 0x%" PRIx64 "-0x%" PRIx64 ": %zu block%s",
-		pfn, pfn + ROW_PAGES - 1, r->nr, r->nr == 1 ? "" : "s");
+		pfn, pfn + LAYOUT_ROW_PAGES - 1, r->nr, r->nr == 1 ? "" : "s");
 	if (r->stacked)
 		fprintf(out, ", %d drawn over others (out of lanes)", r->stacked);
 	fputs("</title></rect>\n", out);
 	draw_grid(r, out);
 }
 
-static void draw_gap(const struct layout *l, const struct row *prev,
-		     const struct row *r, FILE *out)
+static void draw_gap(const struct layout *l, const struct layout_row *prev,
+		     const struct layout_row *r, FILE *out)
 {
 	char a[32];
-	uint64_t pages = (r->chunk - prev->chunk - 1) * ROW_PAGES;
+	uint64_t pages = (r->chunk - prev->chunk - 1) * LAYOUT_ROW_PAGES;
 
-	svg_text(out, X0 + BAR_W / 2, r->y - ROW_SEP - 4,
+	svg_text(out, LAYOUT_X0 + LAYOUT_BAR_W / 2, r->y - LAYOUT_ROW_SEP - 4,
 		 "text-anchor='middle' fill='#888' font-style='italic'",
 		 "\u22ee %s without blocks \u22ee",
 		 fmt_size(a, sizeof(a), pages * l->page_size));
 }
 
-static void block_title(const struct layout *l, const struct seg *s, FILE *out)
+static void block_title(const struct layout *l, const struct layout_seg *s, FILE *out)
 {
 	const struct model_block *b = s->blk;
 	uint64_t n = (uint64_t)1 << b->order;
@@ -160,7 +160,7 @@ static void block_title(const struct layout *l, const struct seg *s, FILE *out)
 }
 
 /* The longest label that fits the block, or none. */
-static void block_label(const struct seg *s, double x, double y, double w,
+static void block_label(const struct layout_seg *s, double x, double y, double w,
 			FILE *out)
 {
 	const struct model_block *b = s->blk;
@@ -191,17 +191,17 @@ static const char *block_stroke(const struct model_block *b)
 	return "stroke='#222' stroke-opacity='0.5' stroke-width='0.5'";
 }
 
-static void draw_seg(const struct layout *l, const struct row *r,
-		     const struct seg *s, FILE *out)
+static void draw_seg(const struct layout *l, const struct layout_row *r,
+		     const struct layout_seg *s, FILE *out)
 {
 	const struct model_block *b = s->blk;
 	double w = s->pages > 2 ? s->pages : 2;
-	double x = X0 + s->pfn % ROW_PAGES;
-	double y = r->y + ROW_PAD + s->lane * l->lane_h;
+	double x = LAYOUT_X0 + s->pfn % LAYOUT_ROW_PAGES;
+	double y = r->y + LAYOUT_ROW_PAD + s->lane * l->lane_h;
 	char color[SVG_COLOR_LEN], attrs[256], pfn[24];
 
-	if (x + w > X0 + BAR_W)
-		x = X0 + BAR_W - w;
+	if (x + w > LAYOUT_X0 + LAYOUT_BAR_W)
+		x = LAYOUT_X0 + LAYOUT_BAR_W - w;
 	snprintf(pfn, sizeof(pfn), "0x%" PRIx64, b->pfn);
 	snprintf(attrs, sizeof(attrs),
 		 "class='%s' data-run='%u' data-block='%u' data-order='%u' data-pfn='%s' data-pages='%u' fill='%s' %s",
@@ -220,7 +220,7 @@ static void draw_rows(const struct layout *l, FILE *out)
 	size_t i, j;
 
 	for (i = 0; i < l->nr_rows; i++) {
-		const struct row *r = &l->rows[i];
+		const struct layout_row *r = &l->rows[i];
 
 		if (i && r->chunk != l->rows[i - 1].chunk + 1)
 			draw_gap(l, &l->rows[i - 1], r, out);
@@ -230,7 +230,7 @@ static void draw_rows(const struct layout *l, FILE *out)
 	}
 }
 
-static void legend_entry(const struct layout *l, const struct seg *s, int y,
+static void legend_entry(const struct layout *l, const struct layout_seg *s, int y,
 			 FILE *out)
 {
 	const struct model_run *r = s->run;
@@ -242,10 +242,10 @@ static void legend_entry(const struct layout *l, const struct seg *s, int y,
 		nr += r->blocks[i].allocated && !r->blocks[i].failed;
 	snprintf(attrs, sizeof(attrs), "fill='%s' stroke='#222' stroke-width='0.5'",
 		 run_color(l, s->run_idx, color));
-	svg_rect(out, X0, y - 9, 14, 11, attrs, false);
+	svg_rect(out, LAYOUT_X0, y - 9, 14, 11, attrs, false);
 	snprintf(range, sizeof(range), "0x%" PRIx64 "-0x%" PRIx64, b->pfn,
 		 b->pfn + ((uint64_t)1 << b->order) - 1);
-	svg_text(out, X0 + 20, y, "xml:space='preserve'",
+	svg_text(out, LAYOUT_X0 + 20, y, "xml:space='preserve'",
 		 "run %-4u %-7s %7u structs  order %2u  %4u block%s  pfn %s%s",
 		 r->id, model_mode_name(r->mode), r->nr_structs, r->order, nr,
 		 nr == 1 ? " " : "s", range, nr > 1 ? " and more" : "");
@@ -257,10 +257,10 @@ static void draw_list(const struct layout *l, FILE *out)
 	size_t i, idx;
 
 	for (idx = 0; idx < l->nr_runs; idx++) {
-		const struct seg *first = NULL;
+		const struct layout_seg *first = NULL;
 
 		for (i = 0; i < l->nr_segs; i++) {
-			const struct seg *s = &l->segs[i];
+			const struct layout_seg *s = &l->segs[i];
 
 			if (s->run_idx == idx && s->first &&
 			    (!first || s->blk->index < first->blk->index))
@@ -281,11 +281,11 @@ static void draw_ramp(const struct layout *l, FILE *out)
 		fprintf(out, "<stop offset='%.3f' stop-color='%s'/>", i / 8.0,
 			run_color(l, (l->nr_runs - 1) * i / 8, color));
 	fputs("</linearGradient></defs>\n", out);
-	svg_rect(out, X0, y - 10, 400, 12,
+	svg_rect(out, LAYOUT_X0, y - 10, 400, 12,
 		 "fill='url(#runs)' stroke='#222' stroke-width='0.5'", false);
-	svg_text(out, X0, y + 14, "", "run %u", l->first_run);
-	svg_text(out, X0 + 400, y + 14, "text-anchor='end'", "run %u", l->last_run);
-	svg_text(out, X0 + 412, y, "",
+	svg_text(out, LAYOUT_X0, y + 14, "", "run %u", l->first_run);
+	svg_text(out, LAYOUT_X0 + 400, y + 14, "text-anchor='end'", "run %u", l->last_run);
+	svg_text(out, LAYOUT_X0 + 412, y, "",
 		 "colour: run, in recording order (%zu runs); hover a block for its run, block, order and pfns",
 		 l->nr_runs);
 }
@@ -296,7 +296,7 @@ void layout_draw(const struct layout *l, FILE *out)
 	draw_overview(l, out);
 	draw_axis(l, out);
 	draw_rows(l, out);
-	svg_text(out, X0 - 8, l->legend_y, "text-anchor='end' font-weight='bold'",
+	svg_text(out, LAYOUT_X0 - 8, l->legend_y, "text-anchor='end' font-weight='bold'",
 		 "runs");
 	if (l->list)
 		draw_list(l, out);

@@ -23,14 +23,14 @@
 
 static bool drawable(const struct model_block *b)
 {
-	return b->allocated && !b->failed && b->pfn <= UINT64_MAX - ROW_PAGES;
+	return b->allocated && !b->failed && b->pfn <= UINT64_MAX - LAYOUT_ROW_PAGES;
 }
 
-static int add_seg(struct layout *l, const struct seg *s)
+static int add_seg(struct layout *l, const struct layout_seg *s)
 {
 	if (l->nr_segs == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 256;
-		struct seg *n = realloc(l->segs, cap * sizeof(*n));
+		struct layout_seg *n = realloc(l->segs, cap * sizeof(*n));
 
 		if (!n)
 			return -1;
@@ -46,10 +46,10 @@ static int add_block(struct layout *l, const struct model_run *r,
 		     const struct model_block *b)
 {
 	uint64_t pfn = b->pfn, end = b->pfn + (1ULL << b->order);
-	struct seg s = { .run = r, .blk = b, .run_idx = l->nr_runs, .first = true };
+	struct layout_seg s = { .run = r, .blk = b, .run_idx = l->nr_runs, .first = true };
 
 	while (pfn < end) {
-		uint64_t row_end = (pfn / ROW_PAGES + 1) * ROW_PAGES;
+		uint64_t row_end = (pfn / LAYOUT_ROW_PAGES + 1) * LAYOUT_ROW_PAGES;
 
 		s.pfn = pfn;
 		s.pages = (end < row_end ? end : row_end) - pfn;
@@ -93,10 +93,10 @@ static int collect(struct layout *l, const struct model *m,
 
 static int cmp_seg(const void *pa, const void *pb)
 {
-	const struct seg *a = pa, *b = pb;
+	const struct layout_seg *a = pa, *b = pb;
 
-	if (a->pfn / ROW_PAGES != b->pfn / ROW_PAGES)
-		return a->pfn / ROW_PAGES < b->pfn / ROW_PAGES ? -1 : 1;
+	if (a->pfn / LAYOUT_ROW_PAGES != b->pfn / LAYOUT_ROW_PAGES)
+		return a->pfn / LAYOUT_ROW_PAGES < b->pfn / LAYOUT_ROW_PAGES ? -1 : 1;
 	if (a->run_idx != b->run_idx)
 		return a->run_idx < b->run_idx ? -1 : 1;
 	return a->blk->index < b->blk->index ? -1 : a->blk->index > b->blk->index;
@@ -121,16 +121,16 @@ static void range_mark(uint64_t *occ, uint32_t off, uint32_t n)
 }
 
 /* First lane with room, in time order; past the last lane, stack. */
-static void place(struct layout *l, struct row *row)
+static void place(struct layout *l, struct layout_row *row)
 {
-	uint64_t occ[MAX_LANES][ROW_PAGES / 64];
+	uint64_t occ[LAYOUT_MAX_LANES][LAYOUT_ROW_PAGES / 64];
 	size_t i;
 	int lane;
 
 	memset(occ, 0, sizeof(occ));
 	for (i = row->first; i < row->first + row->nr; i++) {
-		struct seg *s = &l->segs[i];
-		uint32_t off = s->pfn % ROW_PAGES;
+		struct layout_seg *s = &l->segs[i];
+		uint32_t off = s->pfn % LAYOUT_ROW_PAGES;
 
 		for (lane = 0; lane < l->max_lanes; lane++)
 			if (range_free(occ[lane], off, s->pages))
@@ -156,8 +156,8 @@ static int build_rows(struct layout *l)
 	if (!l->rows)
 		return -1;
 	for (i = 0; i < l->nr_segs; i++) {
-		uint64_t chunk = l->segs[i].pfn / ROW_PAGES;
-		struct row *row = &l->rows[l->nr_rows - !!l->nr_rows];
+		uint64_t chunk = l->segs[i].pfn / LAYOUT_ROW_PAGES;
+		struct layout_row *row = &l->rows[l->nr_rows - !!l->nr_rows];
 
 		if (!l->nr_rows || row->chunk != chunk) {
 			row = &l->rows[l->nr_rows++];
@@ -173,23 +173,23 @@ static int build_rows(struct layout *l)
 
 static void geometry(struct layout *l)
 {
-	int y = ROWS_Y, min_h = l->labels ? 30 : 12;
+	int y = LAYOUT_ROWS_Y, min_h = l->labels ? 30 : 12;
 	size_t i;
 
 	for (i = 0; i < l->nr_rows; i++) {
-		struct row *r = &l->rows[i];
-		int h = r->lanes * l->lane_h + 2 * ROW_PAD;
+		struct layout_row *r = &l->rows[i];
+		int h = r->lanes * l->lane_h + 2 * LAYOUT_ROW_PAD;
 
 		if (i && r->chunk != l->rows[i - 1].chunk + 1)
-			y += GAP_H;
+			y += LAYOUT_GAP_H;
 		r->y = y;
 		r->h = h > min_h ? h : min_h;
-		y += r->h + ROW_SEP;
+		y += r->h + LAYOUT_ROW_SEP;
 	}
 	l->legend_y = y + 28;
 	l->height = l->legend_y + (l->list ? 16 * (int)l->nr_runs : 40) + 20;
 	/* The overview spans whole 128-chunk (512 MiB) steps of memory. */
-	l->span = ((l->rows[l->nr_rows - 1].chunk + 128) / 128) * 128 * ROW_PAGES;
+	l->span = ((l->rows[l->nr_rows - 1].chunk + 128) / 128) * 128 * LAYOUT_ROW_PAGES;
 }
 
 void layout_release(struct layout *l)
@@ -207,10 +207,10 @@ int layout_build(struct layout *l, const struct model *m,
 		return 0;
 	if (!l->page_size)
 		l->page_size = 4096;
-	l->labels = l->nr_runs <= LABEL_RUNS;
-	l->list = l->nr_runs <= LIST_RUNS;
+	l->labels = l->nr_runs <= LAYOUT_LABEL_RUNS;
+	l->list = l->nr_runs <= LAYOUT_LIST_RUNS;
 	l->lane_h = l->labels ? 16 : 5;
-	l->max_lanes = l->labels ? 8 : MAX_LANES;
+	l->max_lanes = l->labels ? 8 : LAYOUT_MAX_LANES;
 	if (build_rows(l))
 		return -1;
 	geometry(l);

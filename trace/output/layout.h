@@ -13,21 +13,21 @@
 
 #include "model/model.h"
 
-#define ROW_ORDER	10
-#define ROW_PAGES	1024u	/* 2^ROW_ORDER: one order-10 block per row */
-#define X0		196	/* left edge of the rows */
-#define BAR_W		ROW_PAGES		/* one pixel per page */
-#define WIDTH		(X0 + BAR_W + 24)
-#define ROWS_Y		132	/* top of the first row */
-#define ROW_PAD		3
-#define ROW_SEP		3
-#define GAP_H		16	/* a stretch of memory without blocks */
-#define MAX_LANES	16
-#define LABEL_RUNS	64	/* more runs: hover titles, no labels */
-#define LIST_RUNS	32	/* more runs: a colour bar, not a list */
+#define LAYOUT_ROW_ORDER	10
+#define LAYOUT_ROW_PAGES	1024u	/* 2^LAYOUT_ROW_ORDER: one order-10 block per row */
+#define LAYOUT_X0		196	/* left edge of the rows */
+#define LAYOUT_BAR_W		LAYOUT_ROW_PAGES		/* one pixel per page */
+#define LAYOUT_WIDTH		(LAYOUT_X0 + LAYOUT_BAR_W + 24)
+#define LAYOUT_ROWS_Y		132	/* top of the first row */
+#define LAYOUT_ROW_PAD		3
+#define LAYOUT_ROW_SEP		3
+#define LAYOUT_GAP_H		16	/* a stretch of memory without blocks */
+#define LAYOUT_MAX_LANES	16
+#define LAYOUT_LABEL_RUNS	64	/* more runs: hover titles, no labels */
+#define LAYOUT_LIST_RUNS	32	/* more runs: a colour bar, not a list */
 
 /* The part of one block that falls in one row. */
-struct seg {
+struct layout_seg {
 	const struct model_run *run;
 	const struct model_block *blk;
 	size_t run_idx;		/* among the drawn runs: picks the colour */
@@ -38,8 +38,8 @@ struct seg {
 };
 
 /* One 1024-page chunk of physical memory that holds a block. */
-struct row {
-	uint64_t chunk;		/* pfn / ROW_PAGES */
+struct layout_row {
+	uint64_t chunk;		/* pfn / LAYOUT_ROW_PAGES */
 	size_t first;		/* its segments: segs[first .. first + nr) */
 	size_t nr;
 	int lanes;
@@ -50,10 +50,10 @@ struct row {
 
 struct layout {
 	const char *path;
-	struct seg *segs;
+	struct layout_seg *segs;
 	size_t nr_segs;
 	size_t cap;
-	struct row *rows;
+	struct layout_row *rows;
 	size_t nr_rows;
 	size_t nr_runs;		/* runs with a drawn block */
 	size_t nr_undrawn;	/* failed allocations */
