@@ -21,6 +21,41 @@
 
 #define MAX_FIELDS 12
 
+/*
+ * Each event's fields by name.  event_table[] puts every field name at
+ * its index ([BEGIN_RUN] = "run") and the handlers read v[BEGIN_RUN], so
+ * the two cannot fall out of step by position.
+ */
+enum {
+	BEGIN_RUN, BEGIN_MODE, BEGIN_NR_STRUCTS, BEGIN_STRUCT_SIZE,
+	BEGIN_STRUCTS_PER_PAGE, BEGIN_NR_PAGES, BEGIN_ORDER, BEGIN_NR_BLOCKS,
+	BEGIN_NR_ALLOC_PAGES, BEGIN_PAGE_SIZE,
+};
+enum {
+	BLOCK_RUN, BLOCK_BLOCK, BLOCK_ORDER, BLOCK_PFN, BLOCK_PHYS,
+	BLOCK_NR_PAGES, BLOCK_GFP_FLAGS, BLOCK_RET,
+};
+enum {
+	TR_RUN, TR_INDEX, TR_PFN, TR_PHYS, TR_VIRT, TR_REF_PHYS, TR_WALK_PHYS,
+	TR_LIN_PHYS, TR_LEVEL, TR_MATCH,
+};
+enum {
+	FILL_RUN, FILL_INDEX, FILL_PFN, FILL_FIRST, FILL_LAST, FILL_COUNT,
+};
+enum {
+	VERIFY_RUN, VERIFY_INDEX, VERIFY_PFN, VERIFY_CHECKED,
+	VERIFY_MISMATCHES,
+};
+enum {
+	END_RUN, END_RET, END_MISMATCHES, END_FILL_NS, END_VERIFY_NS,
+};
+enum {
+	PALLOC_PFN, PALLOC_ORDER, PALLOC_GFP_FLAGS, PALLOC_MIGRATETYPE,
+};
+enum {
+	PFREE_PFN, PFREE_ORDER,
+};
+
 typedef int (*handler_fn)(struct model *m, const struct tep_record *rec,
 			  const uint64_t *v);
 
@@ -65,10 +100,16 @@ static int on_run_begin(struct model *m, const struct tep_record *rec,
 			const uint64_t *v)
 {
 	struct kmemlab_run_begin_ev ev = {
-		.run = v[0], .mode = v[1], .nr_structs = v[2],
-		.struct_size = v[3], .structs_per_page = v[4],
-		.nr_pages = v[5], .order = v[6], .nr_blocks = v[7],
-		.nr_alloc_pages = v[8], .page_size = v[9],
+		.run = v[BEGIN_RUN],
+		.mode = v[BEGIN_MODE],
+		.nr_structs = v[BEGIN_NR_STRUCTS],
+		.struct_size = v[BEGIN_STRUCT_SIZE],
+		.structs_per_page = v[BEGIN_STRUCTS_PER_PAGE],
+		.nr_pages = v[BEGIN_NR_PAGES],
+		.order = v[BEGIN_ORDER],
+		.nr_blocks = v[BEGIN_NR_BLOCKS],
+		.nr_alloc_pages = v[BEGIN_NR_ALLOC_PAGES],
+		.page_size = v[BEGIN_PAGE_SIZE],
 	};
 
 	return model_handle_run_begin(m, rec->ts, rec->cpu, &ev);
@@ -76,14 +117,14 @@ static int on_run_begin(struct model *m, const struct tep_record *rec,
 
 static void block_ev(struct kmemlab_block_ev *ev, const uint64_t *v)
 {
-	ev->run = v[0];
-	ev->block = v[1];
-	ev->order = v[2];
-	ev->pfn = v[3];
-	ev->phys = v[4];
-	ev->nr_pages = v[5];
-	ev->gfp_flags = v[6];
-	ev->ret = (int)v[7];
+	ev->run = v[BLOCK_RUN];
+	ev->block = v[BLOCK_BLOCK];
+	ev->order = v[BLOCK_ORDER];
+	ev->pfn = v[BLOCK_PFN];
+	ev->phys = v[BLOCK_PHYS];
+	ev->nr_pages = v[BLOCK_NR_PAGES];
+	ev->gfp_flags = v[BLOCK_GFP_FLAGS];
+	ev->ret = (int)v[BLOCK_RET];
 }
 
 static int on_alloc(struct model *m, const struct tep_record *rec,
@@ -108,9 +149,16 @@ static int on_translate(struct model *m, const struct tep_record *rec,
 			const uint64_t *v)
 {
 	struct kmemlab_translate_ev ev = {
-		.run = v[0], .index = v[1], .pfn = v[2], .phys = v[3],
-		.virt = v[4], .ref_phys = v[5], .walk_phys = v[6],
-		.lin_phys = v[7], .level = (int)v[8], .match = v[9] != 0,
+		.run = v[TR_RUN],
+		.index = v[TR_INDEX],
+		.pfn = v[TR_PFN],
+		.phys = v[TR_PHYS],
+		.virt = v[TR_VIRT],
+		.ref_phys = v[TR_REF_PHYS],
+		.walk_phys = v[TR_WALK_PHYS],
+		.lin_phys = v[TR_LIN_PHYS],
+		.level = (int)v[TR_LEVEL],
+		.match = v[TR_MATCH] != 0,
 	};
 
 	return model_handle_translate(m, rec->ts, rec->cpu, &ev);
@@ -120,8 +168,12 @@ static int on_fill(struct model *m, const struct tep_record *rec,
 		   const uint64_t *v)
 {
 	struct kmemlab_fill_ev ev = {
-		.run = v[0], .index = v[1], .pfn = v[2],
-		.first = v[3], .last = v[4], .count = v[5],
+		.run = v[FILL_RUN],
+		.index = v[FILL_INDEX],
+		.pfn = v[FILL_PFN],
+		.first = v[FILL_FIRST],
+		.last = v[FILL_LAST],
+		.count = v[FILL_COUNT],
 	};
 
 	return model_handle_fill(m, rec->ts, rec->cpu, &ev);
@@ -131,8 +183,11 @@ static int on_verify(struct model *m, const struct tep_record *rec,
 		     const uint64_t *v)
 {
 	struct kmemlab_verify_ev ev = {
-		.run = v[0], .index = v[1], .pfn = v[2],
-		.checked = v[3], .mismatches = v[4],
+		.run = v[VERIFY_RUN],
+		.index = v[VERIFY_INDEX],
+		.pfn = v[VERIFY_PFN],
+		.checked = v[VERIFY_CHECKED],
+		.mismatches = v[VERIFY_MISMATCHES],
 	};
 
 	return model_handle_verify(m, rec->ts, rec->cpu, &ev);
@@ -142,8 +197,11 @@ static int on_run_end(struct model *m, const struct tep_record *rec,
 		      const uint64_t *v)
 {
 	struct kmemlab_run_end_ev ev = {
-		.run = v[0], .ret = (int)v[1], .mismatches = v[2],
-		.fill_ns = v[3], .verify_ns = v[4],
+		.run = v[END_RUN],
+		.ret = (int)v[END_RET],
+		.mismatches = v[END_MISMATCHES],
+		.fill_ns = v[END_FILL_NS],
+		.verify_ns = v[END_VERIFY_NS],
 	};
 
 	return model_handle_run_end(m, rec->ts, rec->cpu, &ev);
@@ -153,8 +211,10 @@ static int on_page_alloc(struct model *m, const struct tep_record *rec,
 			 const uint64_t *v)
 {
 	struct kmem_page_alloc_ev ev = {
-		.pfn = v[0], .order = v[1], .gfp_flags = v[2],
-		.migratetype = (int)v[3],
+		.pfn = v[PALLOC_PFN],
+		.order = v[PALLOC_ORDER],
+		.gfp_flags = v[PALLOC_GFP_FLAGS],
+		.migratetype = (int)v[PALLOC_MIGRATETYPE],
 	};
 
 	return model_handle_page_alloc(m, rec->ts, rec->cpu, &ev);
@@ -163,34 +223,58 @@ static int on_page_alloc(struct model *m, const struct tep_record *rec,
 static int on_page_free(struct model *m, const struct tep_record *rec,
 			const uint64_t *v)
 {
-	struct kmem_page_free_ev ev = { .pfn = v[0], .order = v[1] };
+	struct kmem_page_free_ev ev = {
+		.pfn = v[PFREE_PFN],
+		.order = v[PFREE_ORDER],
+	};
 
 	return model_handle_page_free(m, rec->ts, rec->cpu, &ev);
 }
 
 #define KMEMLAB "kmemlab"
-#define BLOCK_FIELDS { "run", "block", "order", "pfn", "?phys", "?nr_pages", \
-		       "?gfp_flags", "?ret" }
+/* kmemlab_alloc and kmemlab_free; a leading '?': optional (older modules). */
+#define BLOCK_FIELDS \
+	{ [BLOCK_RUN] = "run", [BLOCK_BLOCK] = "block", \
+	  [BLOCK_ORDER] = "order", [BLOCK_PFN] = "pfn", \
+	  [BLOCK_PHYS] = "?phys", [BLOCK_NR_PAGES] = "?nr_pages", \
+	  [BLOCK_GFP_FLAGS] = "?gfp_flags", [BLOCK_RET] = "?ret" }
 
 static const struct event_desc event_table[] = {
 	{ KMEMLAB, "kmemlab_run_begin", on_run_begin,
-	  { "run", "mode", "nr_structs", "struct_size", "structs_per_page",
-	    "nr_pages", "order", "nr_blocks", "nr_alloc_pages",
-	    "page_size" } },
+	  { [BEGIN_RUN] = "run", [BEGIN_MODE] = "mode",
+	    [BEGIN_NR_STRUCTS] = "nr_structs",
+	    [BEGIN_STRUCT_SIZE] = "struct_size",
+	    [BEGIN_STRUCTS_PER_PAGE] = "structs_per_page",
+	    [BEGIN_NR_PAGES] = "nr_pages", [BEGIN_ORDER] = "order",
+	    [BEGIN_NR_BLOCKS] = "nr_blocks",
+	    [BEGIN_NR_ALLOC_PAGES] = "nr_alloc_pages",
+	    [BEGIN_PAGE_SIZE] = "page_size" } },
 	{ KMEMLAB, "kmemlab_alloc", on_alloc, BLOCK_FIELDS },
 	{ KMEMLAB, "kmemlab_free", on_free, BLOCK_FIELDS },
 	{ KMEMLAB, "kmemlab_translate", on_translate,
-	  { "run", "index", "pfn", "phys", "virt", "ref_phys", "walk_phys",
-	    "?lin_phys", "level", "match" } },
+	  { [TR_RUN] = "run", [TR_INDEX] = "index", [TR_PFN] = "pfn",
+	    [TR_PHYS] = "phys", [TR_VIRT] = "virt",
+	    [TR_REF_PHYS] = "ref_phys", [TR_WALK_PHYS] = "walk_phys",
+	    [TR_LIN_PHYS] = "?lin_phys", [TR_LEVEL] = "level",
+	    [TR_MATCH] = "match" } },
 	{ KMEMLAB, "kmemlab_fill", on_fill,
-	  { "run", "index", "pfn", "first", "last", "count" } },
+	  { [FILL_RUN] = "run", [FILL_INDEX] = "index", [FILL_PFN] = "pfn",
+	    [FILL_FIRST] = "first", [FILL_LAST] = "last",
+	    [FILL_COUNT] = "count" } },
 	{ KMEMLAB, "kmemlab_verify", on_verify,
-	  { "run", "index", "pfn", "checked", "mismatches" } },
+	  { [VERIFY_RUN] = "run", [VERIFY_INDEX] = "index",
+	    [VERIFY_PFN] = "pfn", [VERIFY_CHECKED] = "checked",
+	    [VERIFY_MISMATCHES] = "mismatches" } },
 	{ KMEMLAB, "kmemlab_run_end", on_run_end,
-	  { "run", "ret", "mismatches", "fill_ns", "verify_ns" } },
+	  { [END_RUN] = "run", [END_RET] = "ret",
+	    [END_MISMATCHES] = "mismatches", [END_FILL_NS] = "fill_ns",
+	    [END_VERIFY_NS] = "verify_ns" } },
 	{ "kmem", "mm_page_alloc", on_page_alloc,
-	  { "pfn", "order", "gfp_flags", "migratetype" } },
-	{ "kmem", "mm_page_free", on_page_free, { "pfn", "order" } },
+	  { [PALLOC_PFN] = "pfn", [PALLOC_ORDER] = "order",
+	    [PALLOC_GFP_FLAGS] = "gfp_flags",
+	    [PALLOC_MIGRATETYPE] = "migratetype" } },
+	{ "kmem", "mm_page_free", on_page_free,
+	  { [PFREE_PFN] = "pfn", [PFREE_ORDER] = "order" } },
 };
 
 #define NR_EVENTS ((int)ARRAY_SIZE(event_table))
