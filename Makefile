@@ -6,7 +6,9 @@
 #   make check      install what is missing, unit tests + VM tests
 #   make bench      analyzer speed and memory, side by side
 #   make fuzz       libFuzzer on the model and on trace.dat input (FUZZ_TIME=)
-#   make lint       checkpatch.pl --strict on module/ and trace/
+#   make lint       checkpatch.pl --strict on module/ and trace/, then
+#                   make layers (trace/ calls only down, no cycle): lint.mk
+#   make unit       unit tests (tests/tests.mk, with analyze-asan, compare)
 #   make vm         build the lab VM's initramfs (cached in build/vm)
 #   make kernelshark open out/trace.dat in KernelShark with kmemlab's plugin
 #

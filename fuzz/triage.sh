@@ -3,9 +3,10 @@
 # crash it is.
 #
 # "library": the sanitizer's first stack frame in the analyzer is one of the
-# calls into libtracecmd (open_and_load, load, read_file_load, tdat_load) and a frame
-# above it is in libtracecmd or libtraceevent: the trace library crashed on
-# a corrupted file, which ./analyze survives through read.c's signal guard.
+# calls into libtracecmd (read_tracecmd_load, load, guarded_load, load_fd,
+# read_file_load, tdat_load) and a frame above it is in libtracecmd or
+# libtraceevent: the trace library crashed on a corrupted file, which
+# ./analyze survives through read/read-file.c's signal guard.
 # "analyzer": anything else (a frame in trace/ code that is not a plain call
 # into the library, or no stack at all).  Prints "KIND: one-line summary";
 # exit 0 for library, 1 for analyzer.
@@ -19,11 +20,11 @@ report=$(ASAN_OPTIONS=fast_unwind_on_malloc=0:fast_unwind_on_fatal=0 \
 	"$bin" -runs=1 -malloc_limit_mb=512 -rss_limit_mb=2048 "$input" 2>&1)
 
 first=$(printf '%s\n' "$report" | awk '
-	/^ *#[0-9]+ / && /\/trace\/[a-z-]+\.c:/ {
+	/^ *#[0-9]+ / && /\/trace\/([a-z]+\/)?[a-z-]+\.c:/ {
 		for (i = 1; i <= NF; i++) if ($i == "in") { print $(i + 1); exit }
 	}')
 lib=$(printf '%s\n' "$report" | awk '
-	/^ *#[0-9]+ / && /\/trace\/[a-z-]+\.c:/ { exit }
+	/^ *#[0-9]+ / && /\/trace\/([a-z]+\/)?[a-z-]+\.c:/ { exit }
 	/^ *#[0-9]+ / && /libtrace(cmd|event)\.so/ { print "yes"; exit }')
 summary=$(printf '%s\n' "$report" | grep -m 1 '^SUMMARY:' | cut -c 1-160)
 [ -n "$summary" ] || summary=$(printf '%s\n' "$report" | grep -m 1 -E 'ERROR|WARNING|runtime error' | cut -c 1-160)
@@ -32,7 +33,7 @@ if [ -z "$summary" ] && printf '%s\n' "$report" | grep -q 'HandleMalloc'; then
 fi
 
 case "$first" in
-open_and_load|load|read_file_load|tdat_load)
+read_tracecmd_load|load|guarded_load|load_fd|read_file_load|tdat_load)
 	if [ "$lib" = yes ]; then
 		echo "library: $summary (called from $first)"
 		exit 0

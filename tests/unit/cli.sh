@@ -138,7 +138,7 @@ while [ $i -le 24 ]; do
 	i=$((i + 1))
 done
 
-# Two readers of the CPU data (trace/tdat.h streams them; libtracecmd
+# Two readers of the CPU data (trace/read/tdat.h streams them; libtracecmd
 # with KMEMLAB_READER=libtracecmd) must give the same JSON byte for byte,
 # on the recording and on an uncompressed version 7 copy of it.
 same_json() {
