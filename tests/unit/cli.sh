@@ -71,6 +71,21 @@ PY
 	else bad "--sort -waste,structs,run: wrong order"; fi
 	expect "report --sort unknown key" 2 "$analyze" report --sort nosuchkey "$trace"
 fi
+# Level names: the analyzer's words are the module's own (show_kmemlab_level
+# in module/kmemlab_trace.h), in the module's order, in JSON as in text.
+if command -v python3 >/dev/null; then
+	if python3 - "$work/report.json" "$(dirname "$0")/../../module/kmemlab_trace.h" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+hdr = open(sys.argv[2]).read()
+block = hdr.split("#define show_kmemlab_level", 1)[1].split("\n\n", 1)[0]
+module = re.findall(r'\{ KMEMLAB_LEVEL_\w+, *"(\w+)" *\}', block)
+runs = [r for r in d["runs"] if "levels" in r]
+sys.exit(0 if module and runs and all(list(r["levels"]) == module for r in runs) else 1)
+PY
+	then ok "level names are the module's show_kmemlab_level words"
+	else bad "level names differ from module/kmemlab_trace.h's show_kmemlab_level"; fi
+fi
 expect "help" 0 "$analyze" help
 
 # Every command's manual page: both ways of asking give the same page, it

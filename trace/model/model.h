@@ -273,7 +273,7 @@ const char *model_gfp_format(const struct model *m, uint64_t flags,
 /* Helpers shared by every output. */
 const char *model_mode_name(int mode);
 const char *model_migratetype_name(int mt);	/* mt == NR: "other" */
-const char *model_level_name(int level);	/* "pte", "pmd", ... */
+const char *model_level_name(int level);	/* "none", "pte", ...: the module's words */
 /*
  * Whether __pa()'s linear-map arithmetic should give the walk's answer:
  * yes for the direct map (pages, kmalloc), no for vmalloc addresses.

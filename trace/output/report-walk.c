@@ -11,10 +11,6 @@
 #include "report.h"
 #include "lib/table.h"
 
-static const char *const level_name[MODEL_NR_LEVELS] = {
-	"unmapped", "pte", "pmd", "pud", "p4d", "pgd",
-};
-
 /*
  * A leaf at pte, pmd or pud maps one page, one table of pages, one table of
  * those: the sizes follow from the run's page size (4K/2M/1G with 4 KiB
@@ -27,7 +23,7 @@ static void level_label(char *buf, size_t len, int level, uint32_t page_size)
 	int l, u = 0;
 
 	if (level < 1 || level > 3 || page_size < 1024 || !per_table) {
-		snprintf(buf, len, "%s", level_name[level]);
+		snprintf(buf, len, "%s", model_level_name(level));
 		return;
 	}
 	for (l = 1; l < level; l++)
@@ -37,7 +33,7 @@ static void level_label(char *buf, size_t len, int level, uint32_t page_size)
 		size >>= 10;
 		u++;
 	}
-	snprintf(buf, len, "%" PRIu64 "%c %s", size, units[u], level_name[level]);
+	snprintf(buf, len, "%" PRIu64 "%c %s", size, units[u], model_level_name(level));
 }
 
 static void print_levels(const struct model_run *r, FILE *out)
