@@ -23,6 +23,20 @@ endif
 TOP := $(CURDIR)
 OUT ?= $(TOP)/out
 
+# kmemlab's one version (scripts/version.sh: git describe, or the VERSION
+# file of a tarball or package tree): the analyzer, the modules' MODULE_VERSION,
+# DKMS and the .deb all carry it.  build/version.txt changes only when the
+# version does, so what depends on it is rebuilt only then.
+KMEMLAB_VERSION := $(shell $(TOP)/scripts/version.sh 2>/dev/null)
+ifeq ($(KMEMLAB_VERSION),)
+$(warning neither git nor a VERSION file tells kmemlab's version: "unknown")
+KMEMLAB_VERSION := unknown
+endif
+KMEMLAB_VERSION_FILE := $(TOP)/build/version.txt
+$(shell mkdir -p $(TOP)/build && \
+	[ "$$(cat $(KMEMLAB_VERSION_FILE) 2>/dev/null)" = "$(KMEMLAB_VERSION)" ] || \
+	echo "$(KMEMLAB_VERSION)" > $(KMEMLAB_VERSION_FILE))
+
 all: analyze
 
 # The fuzzers need clang's libFuzzer, the benchmark /usr/bin/time (peak

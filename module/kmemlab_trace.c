@@ -51,3 +51,4 @@ EXPORT_SYMBOL_GPL(kmemlab_next_run);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("kmemlab");
 MODULE_DESCRIPTION("kmemlab tracepoints, kept loaded across experiment loads");
+MODULE_VERSION(KMEMLAB_VERSION);

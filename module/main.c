@@ -139,3 +139,4 @@ module_exit(kmemlab_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("kmemlab");
 MODULE_DESCRIPTION("Kernel memory lab: alloc_pages, kmalloc, vmalloc, page-table walk, tracepoints");
+MODULE_VERSION(KMEMLAB_VERSION);

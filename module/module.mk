@@ -32,7 +32,8 @@ endif
 # Headers packages ship no vmlinux, so kbuild could only print that it skips
 # module BTF; say so up front instead of warning on every build.
 KBUILD_MAKE = $(MAKE) --no-print-directory $(KBUILD_QUIET) -C $(KDIR) \
-	M=$(MODULE_DIR) CONFIG_DEBUG_INFO_BTF_MODULES=
+	M=$(MODULE_DIR) CONFIG_DEBUG_INFO_BTF_MODULES= \
+	KMEMLAB_VERSION=$(KMEMLAB_VERSION)
 
 # ARCH=arm64 on the command line reaches kbuild too, so the native build
 # must not run with it: hand the whole goal to the cross-build.
@@ -99,6 +100,7 @@ module-arm64: $(ARM64_KDIR)/Makefile
 	$(Q)mkdir -p $(ARM64_OUT) && cp -p $(ARM64_SRC) $(ARM64_OUT)/
 	$(Q)$(MAKE) --no-print-directory $(KBUILD_QUIET) -C $(ARM64_KDIR) \
 		M=$(ARM64_OUT) ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS) \
-		CONFIG_DEBUG_INFO_BTF_MODULES= modules
+		CONFIG_DEBUG_INFO_BTF_MODULES= KMEMLAB_VERSION=$(KMEMLAB_VERSION) \
+		modules
 
 .PHONY: module module-clean module-arm64

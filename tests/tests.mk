@@ -46,6 +46,8 @@ $(TRACE_UNIT)/%: tests/unit/%.c $(TRACE_CORE:%=$(TRACE_BUILD)/%.o)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(TRACE_CFLAGS) -o $@ $^ $$(pkg-config --cflags --libs cmocka)
 
+$(TRACE_ASAN)/lib/version.o: $(KMEMLAB_VERSION_FILE)
+
 $(TRACE_ASAN)/unit/%: tests/unit/%.c $(TRACE_CORE:%=$(TRACE_ASAN)/%.o)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -97,6 +99,8 @@ COMPARE_RECORDINGS ?= $(wildcard $(OUT)/check/*/*.dat $(OUT)/check/*/perf.data \
 compare: analyze
 	$(Q)rm -rf $(COMPARE_DIR) && mkdir -p $(COMPARE_DIR)/ref
 	$(Q)git archive $(COMPARE_REF) | tar -x -C $(COMPARE_DIR)/ref
+	@# the same version as ours, so that only the code's outputs differ
+	$(Q)echo "$(KMEMLAB_VERSION)" > $(COMPARE_DIR)/ref/VERSION
 	$(Q)$(MAKE) --no-print-directory -C $(COMPARE_DIR)/ref analyze
 	$(Q)tests/compare-outputs save $(COMPARE_DIR)/ref/analyze \
 		$(COMPARE_DIR)/before $(COMPARE_RECORDINGS) >/dev/null

@@ -35,6 +35,11 @@ $(TRACE_BUILD)/%.o: trace/%.c | trace-pkgs
 	@echo "  CC      $<"
 	$(Q)$(CC) $(TRACE_CFLAGS) $(TRACE_PKG_CFLAGS) -c -o $@ $<
 
+# Only lib/version.c sees the version, and is rebuilt when it changes
+# (tests/tests.mk says the same of its sanitized object).
+%/lib/version.o: TRACE_CFLAGS += -DKMEMLAB_VERSION='"$(KMEMLAB_VERSION)"'
+$(TRACE_BUILD)/lib/version.o: $(KMEMLAB_VERSION_FILE)
+
 trace-pkgs:
 	@pkg-config --exists $(TRACE_PKGS) || { \
 		echo "analyze: missing libraries: $(TRACE_PKGS) (make deps, group build)" >&2; \

@@ -173,6 +173,11 @@ def main():
     doc = report_json(analyze, pages)
     if doc:
         check(doc.get("schema") == "kmemlab-analyze/1", "JSON schema version")
+        # make records the version it built with in build/version.txt
+        # (scripts/version.sh); the JSON must carry that one.
+        want = open("build/version.txt").read().strip()
+        check(doc.get("version") == want,
+              f"JSON version {doc.get('version')!r} is the build's {want!r}")
         check_runs(doc, evs)
         check_kernel(doc, evs, "pages.dat")
     rc, out, err = run(analyze, "check", pages)

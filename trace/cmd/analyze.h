@@ -45,6 +45,7 @@ int cmd_layout(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
 
 /* The list of commands (usage.c): to stdout for help, stderr for a mistake. */
 void analyze_usage_all(FILE *out);

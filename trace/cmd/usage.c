@@ -152,6 +152,19 @@ static const struct analyze_manual manuals[] = {
 	"2 tracefs, the events or the instance are not available, or bad usage.",
 	},
 	{
+	.name = "version", .args = "",
+	.help = "print kmemlab's version",
+	.desc =
+	"Prints \"kmemlab VERSION\": git describe of the tree it was built\n"
+	"from, or its VERSION file (a release or package).  The modules carry\n"
+	"the same version (modinfo -F version kmemlab.ko), report --json the\n"
+	"same \"version\".  analyze --version prints the same.",
+	.examples =
+	"analyze version",
+	.exit_status =
+	"0 the version was printed; 2 bad usage.",
+	},
+	{
 	.name = "help", .args = "[COMMAND]",
 	.help = "show this help, or a command's",
 	.desc =
@@ -212,7 +225,8 @@ static void manual(const struct analyze_manual *c, FILE *out)
 	section(out, "OPTIONS", c->options);
 	section(out, "EXAMPLES", c->examples);
 	section(out, "EXIT STATUS", c->exit_status);
-	fputs("\nSEE ALSO\n    analyze help, docs/analyze.md, docs/events.md\n", out);
+	fputs("\nSEE ALSO\n    analyze help, kmemlab-analyze(1), kmemlab(7), docs/analyze.md\n",
+	      out);
 }
 
 int analyze_usage(const char *name, FILE *out)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 
+#include "lib/version.h"
 #include "model/model.h"
 #include "report.h"
 
@@ -272,6 +273,7 @@ int report_json(const struct model *m, const struct read_stats *st,
 	int ret = 0;
 
 	put(doc, "schema", json_object_new_string(SCHEMA));
+	put(doc, "version", json_object_new_string(kmemlab_version));
 	put(doc, "file", json_object_new_string(path));
 	put(doc, "recording", recording_json(s, st));
 	for (i = 0; i < model_nr_runs(m); i++)
