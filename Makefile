@@ -11,6 +11,10 @@
 #   make unit       unit tests (tests/tests.mk, with analyze-asan, compare)
 #   make vm         build the lab VM's initramfs (cached in build/vm)
 #   make kernelshark open out/trace.dat in KernelShark with kmemlab's plugin
+#   make install    kmemlab-analyze, man pages, completion, plugin (PREFIX=,
+#                   DESTDIR=); make uninstall removes them
+#   make dkms-install  the modules under DKMS for the running kernel
+#   make deb        build/deb/kmemlab_*.deb and kmemlab-dkms_*.deb
 #
 # Quiet by default; V=1 shows full commands.
 
@@ -58,11 +62,12 @@ include lint.mk
 include kernelshark/kernelshark.mk
 include fuzz/fuzz.mk
 include bench/bench.mk
+include packaging/packaging.mk
 
 deps:
 	$(Q)scripts/deps.sh
 
-clean: module-clean trace-clean vm-clean kernelshark-clean fuzz-clean
+clean: module-clean trace-clean vm-clean kernelshark-clean fuzz-clean packaging-clean
 	$(Q)rm -rf $(OUT)
 
 .PHONY: all deps deps-fuzz deps-bench clean
