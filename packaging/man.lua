@@ -4,14 +4,15 @@
 -- (the .TH line comes from the command line's metadata); every other
 -- heading moves up a level, so "## NAME" is .SH NAME and "### report" a
 -- .SS.  Links to other docs/*.md pages become their text only: the man
--- page cannot follow them, SEE ALSO names the pages.  In code, the tree's
--- "./analyze" and "analyze" become the installed name kmemlab-analyze.
+-- page cannot follow them, SEE ALSO names the pages.  In code, the
+-- command "analyze" and the command line "./analyze ARGS" become the
+-- installed name kmemlab-analyze; a bare "./analyze" is the tree's and stays.
 
 local seen_title = false
 local nested = false
 
 local function installed_name(text)
-  text = text:gsub("%./analyze", "kmemlab-analyze")
+  text = text:gsub("%./analyze(%s)", "kmemlab-analyze%1")
   -- a word "analyze" that starts a command: at the start, or after a
   -- blank, "$ ", "|", ";", "(" or "`"
   text = text:gsub("^analyze([%s%]])", "kmemlab-analyze%1")

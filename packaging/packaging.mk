@@ -62,7 +62,7 @@ $(MAN_BUILD)/kmemlab.7: docs/kmemlab.md docs/events.md packaging/man.lua $(KMEML
 
 pandoc-tool:
 	@command -v pandoc >/dev/null || { \
-		echo "man: pandoc not found: apt-get install pandoc (make deps, group build)" >&2; \
+		echo "man: pandoc not found: apt-get install pandoc (scripts/deps.sh install)" >&2; \
 		exit 1; }
 
 install: analyze $(MAN_PAGES) $(INSTALL_PLUGIN)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages kmemlab needs, only those missing.
 # Usage: scripts/deps.sh [group...]
-#   groups: build vm lint test arm64 gui fuzz bench
+#   groups: build vm lint test arm64 gui install fuzz bench
 #   (default: all but fuzz and bench, which make fuzz / make bench install)
 set -eu
 
@@ -15,11 +15,15 @@ pkgs_test="libcmocka-dev python3 librsvg2-bin"
 # indexes the unpacked modules, readelf (binutils) follows trace-cmd's
 # libraries.
 pkgs_arm64="gcc-aarch64-linux-gnu qemu-system-arm kmod binutils"
+# make man/install/deb and their tests: pandoc writes the man pages, man-db
+# checks them, dkms builds the modules (tests/install/dkms-test, the
+# kmemlab-dkms package), dpkg-dev's dpkg-shlibdeps the package's Depends.
+pkgs_install="pandoc man-db dkms dpkg-dev"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="time valgrind"
 pkgs_gui="kernelshark libkshark-dev libjson-c-dev xvfb xdotool imagemagick"
 
-groups=${*:-build vm lint test arm64 gui}
+groups=${*:-build vm lint test arm64 gui install}
 want=""
 for g in $groups; do
 	eval "want=\"\$want \$pkgs_$g\""
