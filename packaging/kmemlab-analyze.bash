@@ -58,8 +58,10 @@ _kmemlab_analyze()
 	fi
 	case $cmd in
 	report|check|layout)
-		COMPREPLY=($(compgen -f -X '!@(*.dat|perf.data*)' -- "$cur"))
-		compopt -o plusdirs 2>/dev/null ;;
+		# recordings, and directories to look into (-o filenames: a '/')
+		COMPREPLY=($(compgen -f -X '!@(*.dat|perf.data*)' -- "$cur")
+			$(compgen -d -- "$cur"))
+		compopt -o filenames 2>/dev/null ;;
 	esac
 }
 complete -F _kmemlab_analyze kmemlab-analyze analyze
