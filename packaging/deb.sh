@@ -44,8 +44,7 @@ shlibs=$root/usr/bin/kmemlab-analyze
 shdir=$DEB_BUILD/shlibdeps
 mkdir -p "$shdir/debian"
 printf 'Source: kmemlab\n\nPackage: kmemlab\nArchitecture: any\n' >"$shdir/debian/control"
-# shellcheck disable=SC2086
-depends=$(cd "$shdir" && dpkg-shlibdeps -O $(for f in $shlibs; do printf -- '-e%s ' "$f"; done) 2>/dev/null |
+depends=$(cd "$shdir" && dpkg-shlibdeps -O "-e$shlibs" 2>/dev/null |
 	sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 rm -rf "$shdir"
@@ -114,4 +113,4 @@ EOT
 chmod 755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm"
 dpkg-deb --root-owner-group --build "$root" \
 	"$DEB_BUILD/kmemlab-dkms_${DEB_VERSION}_all.deb" >/dev/null
-echo "  DEB     $(cd "$DEB_BUILD" && ls ./*.deb | tr '\n' ' ')"
+echo "  DEB     $DEB_BUILD/kmemlab_${DEB_VERSION}_${DEB_ARCH}.deb kmemlab-dkms_${DEB_VERSION}_all.deb"

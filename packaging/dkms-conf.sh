@@ -6,6 +6,7 @@
 set -eu
 version=$1 kbuild=$2
 
+# shellcheck disable=SC2016 # $(obj-m) is make's
 modules=$(printf 'print-obj-m:\n\t@echo $(obj-m)\n' |
 	make -s --no-print-directory -f "$kbuild" -f - print-obj-m src=.) || {
 	echo "dkms-conf.sh: cannot read obj-m from $kbuild" >&2; exit 1; }

@@ -10,7 +10,7 @@
 
 _kmemlab_analyze()
 {
-	local cur prev analyze cmd i
+	local cur prev analyze cmd= i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	analyze=${COMP_WORDS[0]}
@@ -24,7 +24,7 @@ _kmemlab_analyze()
 	done
 
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "$("$analyze" --list-commands 2>/dev/null) --help --version" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$("$analyze" --list-commands 2>/dev/null) --help --version" -- "$cur")
 		return
 	fi
 
@@ -34,11 +34,11 @@ _kmemlab_analyze()
 		local head=${cur%,*} key=${cur##*,} sign=
 		[ "$head" = "$cur" ] && head= || head=$head,
 		case $key in -*) sign=-; key=${key#-} ;; esac
-		COMPREPLY=($(compgen -P "$head$sign" -W "$("$analyze" --list-sort-keys 2>/dev/null)" -- "$key"))
+		mapfile -t COMPREPLY < <(compgen -P "$head$sign" -W "$("$analyze" --list-sort-keys 2>/dev/null)" -- "$key")
 		compopt -o nospace 2>/dev/null
 		return ;;
 	-o|--output)
-		COMPREPLY=($(compgen -f -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	-r|--run|-b|--buffer|--settle)
 		return ;;
@@ -46,21 +46,21 @@ _kmemlab_analyze()
 
 	case $cmd in
 	help)
-		COMPREPLY=($(compgen -W "$("$analyze" --list-commands 2>/dev/null)" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$("$analyze" --list-commands 2>/dev/null)" -- "$cur")
 		return ;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$("$analyze" "$cmd" --help 2>/dev/null |
+		mapfile -t COMPREPLY < <(compgen -W "$("$analyze" "$cmd" --help 2>/dev/null |
 			sed -n '/^OPTIONS$/,/^[A-Z]/s/^    \(-.*\)/\1/p' |
-			grep -oE -- '--?[a-z][a-z-]*')" -- "$cur"))
+			grep -oE -- '--?[a-z][a-z-]*')" -- "$cur")
 		return
 	fi
 	case $cmd in
 	report|check|layout)
 		# recordings, and directories to look into (-o filenames: a '/')
-		COMPREPLY=($(compgen -f -X '!@(*.dat|perf.data*)' -- "$cur")
-			$(compgen -d -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -X '!@(*.dat|perf.data*)' -- "$cur"
+			compgen -d -- "$cur")
 		compopt -o filenames 2>/dev/null ;;
 	esac
 }
