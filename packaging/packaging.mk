@@ -11,7 +11,8 @@
 #   make dkms-source   build/dkms/kmemlab-<version>/: the modules' sources,
 #                      dkms.conf and VERSION (DKMS_SRC= puts it elsewhere)
 #   make dkms-install  dkms add, build and install for the running kernel
-#                      (root); rebuilt by DKMS on every kernel update
+#                      (root; DKMS_KERNEL=<release> for another installed
+#                      one); rebuilt by DKMS on every kernel update
 #   make dkms-uninstall  dkms remove --all of this version
 #   make deb           build/deb/kmemlab_<v>_<arch>.deb (analyzer, man pages,
 #                      completion, plugin) and kmemlab-dkms_<v>_all.deb
@@ -100,13 +101,16 @@ dkms-source:
 	$(Q)packaging/dkms-conf.sh $(KMEMLAB_VERSION) module/Kbuild > $(DKMS_TREE)/dkms.conf
 	@echo "  DKMS    $(DKMS_TREE:$(TOP)/%=%)"
 
+DKMS_KERNEL ?=
+DKMS_KERNEL_ARG := $(if $(DKMS_KERNEL),-k $(DKMS_KERNEL))
+
 dkms-install:
 	$(Q)[ "$$(id -u)" = 0 ] || { echo "dkms-install: run as root (sudo make dkms-install)" >&2; exit 1; }
 	$(Q)command -v dkms >/dev/null || { echo "dkms-install: apt-get install dkms" >&2; exit 1; }
 	$(Q)$(MAKE) --no-print-directory dkms-source DKMS_SRC=/usr/src
 	$(Q)dkms add -m kmemlab -v $(KMEMLAB_VERSION)
-	$(Q)dkms build -m kmemlab -v $(KMEMLAB_VERSION)
-	$(Q)dkms install -m kmemlab -v $(KMEMLAB_VERSION)
+	$(Q)dkms build -m kmemlab -v $(KMEMLAB_VERSION) $(DKMS_KERNEL_ARG)
+	$(Q)dkms install -m kmemlab -v $(KMEMLAB_VERSION) $(DKMS_KERNEL_ARG)
 
 dkms-uninstall:
 	$(Q)dkms remove -m kmemlab -v $(KMEMLAB_VERSION) --all
