@@ -67,7 +67,11 @@ end
 -- short words.  Size each column here instead: at least its longest word,
 -- the rest shared by how much text each column holds, 62 ens in all.
 -- Cells are filled without adjusting (.na), as man pages do for tables:
--- a cell of one long identifier cannot be justified.
+-- a cell of one long identifier cannot be justified.  On a terminal man
+-- renders one endless page that grows as text needs it, but tbl checks a
+-- text block against the room left on the page so far and warns when the
+-- block is near that edge: grow the page by the table's worth first
+-- (.ne, a no-op for man's endless page but for the warning).
 local TABLE_ENS = 62
 
 local function cell_text(cell)
@@ -100,7 +104,14 @@ function Table(t)
     -- pandoc writes a width w as w * 70 ens
     t.colspecs[i] = { spec[1], ens / 70 }
   end
-  return { pandoc.RawBlock("man", ".na"), t, pandoc.RawBlock("man", ".ad") }
+  local rows = #t.head.rows
+  for _, body in ipairs(t.bodies) do rows = rows + #body.body end
+  local lines = 0
+  for i = 1, n do lines = lines + text[i] end
+  -- every row takes at least a line; the text needs about that many more
+  local need = rows + math.ceil(lines / 20)
+  return { pandoc.RawBlock("man", ".na\n.if \\n[cR] .ne " .. need .. "v"), t,
+           pandoc.RawBlock("man", ".ad") }
 end
 
 -- NAME: "analyze — what" is the tree's name; whatis(1) and mandb read
