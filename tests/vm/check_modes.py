@@ -31,6 +31,7 @@ MODES = {"pages": 0, "kmalloc": 1, "vmalloc": 2}
 PTE, PMD, PUD = 1, 2, 3
 DIRECT_MAP = {PTE: "DirectMap4k", PMD: "DirectMap2M", PUD: "DirectMap1G"}
 ARCH = os.environ.get("ARCH") or "x86_64"
+ARM64 = None      # the guest's uname -m says, whatever ARCH= was
 PMD_SIZE = None                  # a level-2 block: 2 MiB on 4 KiB pages
 EINVAL, EFAULT = -22, -14
 
@@ -123,6 +124,21 @@ def check_values(label, pages, run_evs):
     return trans
 
 
+def kconfig(out):
+    """The booted kernel's configuration: $KCONFIG, or config-<release>
+    where the lab VM unpacked that kernel (the release is the guest's
+    uname -r), or the installed one."""
+    if os.environ.get("KCONFIG"):
+        return os.environ["KCONFIG"]
+    release = geometry.from_guest(out).release
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    for path in (f".cache/kernels/{release}/boot/config-{release}",
+                 f".cache/arm64/vm/root/boot/config-{release}"):
+        if os.path.exists(os.path.join(top, path)):
+            return os.path.join(top, path)
+    return f"/boot/config-{release}"
+
+
 def kfence_forces_pages(out, config, cmdline):
     """Does KFENCE make arm64's linear map page-granular on this kernel?
 
@@ -155,7 +171,7 @@ def arm64_linear_blocks(out):
     The command line comes from the guest's dmesg, the configuration from
     KCONFIG.
     """
-    with open(os.environ["KCONFIG"]) as f:
+    with open(kconfig(out)) as f:
         config = f.read()
     with open(os.path.join(out, "modes-dmesg.txt")) as f:
         cmdline = next((line.split("Kernel command line:", 1)[1].split()
@@ -212,7 +228,7 @@ def check_kmalloc(label, pages, run_evs, trans, kmem, meminfo):
     check(all(t["phys"] == t["ref_phys"] == t["lin_phys"] for t in trans),
           f"{label}: direct map: virt_to_phys = page_to_phys = virt - PAGE_OFFSET")
     levels = {t["level"] for t in trans}
-    if ARCH == "arm64":
+    if ARM64:
         check_arm64_leaves(label, size, levels, meminfo)
     else:
         check(levels <= set(DIRECT_MAP) and
@@ -377,9 +393,10 @@ def check_geometry(geo, km, too_big):
 
 
 def main():
-    global PAGE_SIZE, PER_PAGE, VALUES, KMALLOC_MAX_PAGES, PMD_SIZE
+    global PAGE_SIZE, PER_PAGE, VALUES, KMALLOC_MAX_PAGES, PMD_SIZE, ARM64
     out = sys.argv[1]
     geo = geometry.from_guest(out)
+    ARM64 = geo.machine == "aarch64"
     PAGE_SIZE, PER_PAGE = geo.page_size, geo.per_page
     VALUES = PER_PAGE * 8
     KMALLOC_MAX_PAGES, PMD_SIZE = geo.kmalloc_max_pages, geo.pmd_size
@@ -389,7 +406,7 @@ def main():
     check_geometry(geo, km, too_big)
     res = read_results(os.path.join(out, "results.txt"))
     meminfo = read_meminfo(os.path.join(out, "meminfo.txt"))
-    if ARCH == "arm64":
+    if ARM64:
         # arm64's /proc/meminfo has no DirectMap* lines: the kernel's own
         # mapping rules say which leaves its linear map may have.
         meminfo = arm64_linear_blocks(out)
