@@ -3,18 +3,15 @@
 Nothing here assumes 4 KiB pages or order 10.  from_guest() reads what the
 guest's kernel itself showed (vm/guest-lib.sh kmemlab_geometry: smaps'
 KernelPageSize, /proc/buddyinfo's columns, the THP PMD size), independent
-of the module; from_recording() reads kmemlab_run_begin's own fields, for
-judges of readers (./analyze, perf) rather than of the module.  Sizes on
-the suites' command lines may be written in the geometry's terms (see
-resolve()), so one size list means the same cases on every page size.
+of the module, whose kmemlab_run_begin fields the judges hold against it.
+Sizes on the suites' command lines may be written in the geometry's terms
+(see resolve()), so one size list means the same cases on every page size.
 """
 
 import os
 import re
 
 STRUCT_SIZE = 8 * 4          # struct datatype { unsigned int array[8]; }
-# A module older than run_begin's max_order ran on 4 KiB pages, order 10.
-OLD_MODULE_MAX_ORDER = 10
 
 
 class Geometry:
@@ -73,17 +70,6 @@ def from_guest(d):
                     int(vals["pmd_size"]) if vals.get("pmd_size") else None,
                     f"guest: {path}", vals.get("release", ""),
                     vals.get("machine", ""))
-
-
-def from_recording(evs):
-    """The first kmemlab_run_begin of a recording (trace-cmd/perf fields)."""
-    for name, f in evs:
-        if name.endswith("kmemlab_run_begin") and "page_size" in f:
-            pmd = 1 << f["pmd_shift"] if f.get("pmd_shift") else None
-            return Geometry(f["page_size"],
-                            f.get("max_order") or OLD_MODULE_MAX_ORDER, pmd,
-                            "the recording's kmemlab_run_begin")
-    return None
 
 
 EXPR = re.compile(r"^[0-9PBM+*/() -]+$")
