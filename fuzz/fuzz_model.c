@@ -89,9 +89,17 @@ static void feed_begin(struct model *m, struct input *in, uint64_t ts, int cpu)
 		.order = take(in), .nr_blocks = take(in),
 		.nr_alloc_pages = take(in),
 	};
+	uint64_t shape = take_raw(in, 1);
 
 	/* a page size the model accepts most of the time, any value else */
-	ev.page_size = take_raw(in, 1) & 1 ? 4096 : take(in);
+	ev.page_size = shape & 1 ? 4096 : take(in);
+	/* the kernel's geometry, from a module that records it */
+	if (shape & 2) {
+		ev.max_order = take(in);
+		ev.pmd_shift = take(in);
+		ev.pud_shift = take(in);
+		ev.kmalloc_max_size = take(in);
+	}
 	model_handle_run_begin(m, ts, cpu, &ev);
 }
 

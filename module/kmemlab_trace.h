@@ -17,6 +17,8 @@
 
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/slab.h>
 #include <linux/tracepoint.h>
 #include <trace/events/mmflags.h>
 
@@ -37,9 +39,9 @@ enum kmemlab_mode {
 /* Page-table level at which the software walk found the leaf entry. */
 enum kmemlab_level {
 	KMEMLAB_LEVEL_NONE,	/* not mapped */
-	KMEMLAB_LEVEL_PTE,	/* 4 KiB page */
-	KMEMLAB_LEVEL_PMD,	/* 2 MiB leaf */
-	KMEMLAB_LEVEL_PUD,	/* 1 GiB leaf */
+	KMEMLAB_LEVEL_PTE,	/* one page: PAGE_SIZE */
+	KMEMLAB_LEVEL_PMD,	/* 2 MiB leaf on 4 KiB pages, 32 MiB on 16 KiB */
+	KMEMLAB_LEVEL_PUD,	/* 1 GiB leaf on 4 KiB pages */
 	KMEMLAB_LEVEL_P4D,
 	KMEMLAB_LEVEL_PGD,
 };
@@ -72,7 +74,13 @@ TRACE_DEFINE_ENUM(KMEMLAB_LEVEL_PGD);
 			 { KMEMLAB_LEVEL_P4D,  "p4d" },		\
 			 { KMEMLAB_LEVEL_PGD,  "pgd" })
 
-/* The plan of one experiment is known, before anything is allocated. */
+/*
+ * The plan of one experiment is known, before anything is allocated.  It
+ * also carries the kernel's geometry (page size, largest buddy order, leaf
+ * sizes, kmalloc's limit), so readers never assume 4 KiB pages or order 10;
+ * these come from kmemlab.h and the kernel's headers where
+ * CREATE_TRACE_POINTS expands this (kmemlab_trace.c).
+ */
 TRACE_EVENT(kmemlab_run_begin,
 	    TP_PROTO(u32 run, int mode, u32 nr_structs, u32 struct_size,
 		     u32 structs_per_page, u32 nr_pages, u32 order,
@@ -89,6 +97,10 @@ TRACE_EVENT(kmemlab_run_begin,
 			     __field(u32, nr_blocks)	/* blocks to allocate */
 			     __field(u32, nr_alloc_pages) /* pages over all blocks */
 			     __field(u32, page_size)	/* PAGE_SIZE, bytes */
+			     __field(u32, max_order)	/* largest buddy order */
+			     __field(u32, pmd_shift)	/* log2 of a PMD leaf's bytes */
+			     __field(u32, pud_shift)	/* log2 of a PUD leaf's bytes */
+			     __field(u64, kmalloc_max_size) /* KMALLOC_MAX_SIZE, bytes */
 	    ),
 	    TP_fast_assign(__entry->run = run;
 			   __entry->mode = mode;
@@ -100,13 +112,19 @@ TRACE_EVENT(kmemlab_run_begin,
 			   __entry->nr_blocks = nr_blocks;
 			   __entry->nr_alloc_pages = nr_alloc_pages;
 			   __entry->page_size = PAGE_SIZE;
+			   __entry->max_order = KMEMLAB_MAX_BLOCK_ORDER;
+			   __entry->pmd_shift = PMD_SHIFT;
+			   __entry->pud_shift = PUD_SHIFT;
+			   __entry->kmalloc_max_size = KMALLOC_MAX_SIZE;
 	    ),
-	    TP_printk("run=%u mode=%s nr_structs=%u struct_size=%u structs_per_page=%u nr_pages=%u order=%u nr_blocks=%u nr_alloc_pages=%u page_size=%u",
+	    TP_printk("run=%u mode=%s nr_structs=%u struct_size=%u structs_per_page=%u nr_pages=%u order=%u nr_blocks=%u nr_alloc_pages=%u page_size=%u max_order=%u pmd_shift=%u pud_shift=%u kmalloc_max_size=%llu",
 		      __entry->run, show_kmemlab_mode(__entry->mode),
 		      __entry->nr_structs, __entry->struct_size,
 		      __entry->structs_per_page, __entry->nr_pages,
 		      __entry->order, __entry->nr_blocks,
-		      __entry->nr_alloc_pages, __entry->page_size)
+		      __entry->nr_alloc_pages, __entry->page_size,
+		      __entry->max_order, __entry->pmd_shift,
+		      __entry->pud_shift, __entry->kmalloc_max_size)
 );
 
 /*

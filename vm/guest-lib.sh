@@ -12,6 +12,17 @@
 #                                 background (its output in LOG); returns
 #                                 once every -e event is being recorded
 #   kmemlab_record_stop           stop it; returns trace-cmd's exit status
+#   kmemlab_geometry FILE         write the kernel's page size, largest
+#                                 buddy order and PMD size, as the kernel
+#                                 itself shows them (not the module), to
+#                                 FILE as "name value" lines; sets
+#                                 kmemlab_page_size and kmemlab_max_order
+#   kmemlab_size EXPR             (after kmemlab_geometry) the number a
+#                                 size such as 1000, P+1, B+1 or M+1 stands
+#                                 for: P structs a page, B structs in the
+#                                 largest buddy block, M pages in the
+#                                 largest kmalloc (tests/vm/geometry.py
+#                                 reads the same words)
 
 kmemlab_tracing=/sys/kernel/tracing
 
@@ -84,4 +95,41 @@ kmemlab_record_stop() {
 	sleep 1
 	kill -INT "$kmemlab_rec_pid"
 	wait "$kmemlab_rec_pid"
+}
+
+# busybox has no getconf: smaps' KernelPageSize is the kernel's page size.
+# /proc/buddyinfo has one free count per order, so its last column is the
+# largest order.  hpage_pmd_size is a PMD leaf's size; without THP,
+# Hugepagesize is the same on x86_64 and arm64 (its default hugepage is a
+# PMD).
+kmemlab_geometry() {
+	{
+		awk '/^KernelPageSize:/ { print "page_size", $2 * 1024; exit }' \
+			/proc/self/smaps
+		awk '/zone/ { print "max_order", NF - 5; exit }' /proc/buddyinfo
+		if [ -r /sys/kernel/mm/transparent_hugepage/hpage_pmd_size ]; then
+			echo "pmd_size $(cat /sys/kernel/mm/transparent_hugepage/hpage_pmd_size)"
+		else
+			awk '/^Hugepagesize:/ { print "pmd_size", $2 * 1024 }' /proc/meminfo
+		fi
+		echo "release $(uname -r)"
+		echo "machine $(uname -m)"
+	} > "$1"
+	kmemlab_page_size=$(awk '$1 == "page_size" { print $2 }' "$1")
+	kmemlab_max_order=$(awk '$1 == "max_order" { print $2 }' "$1")
+	if [ -z "$kmemlab_page_size" ] || [ -z "$kmemlab_max_order" ]; then
+		kmemlab_die "cannot read the page size or largest order: $(cat "$1")"
+	fi
+}
+
+kmemlab_size() {
+	case $1 in
+	*[!0-9PBM+*/\(\)\ -]*|'')
+		kmemlab_die "size '$1': only digits, P, B, M, + - * / ( )" ;;
+	esac
+	kmemlab_p=$((kmemlab_page_size / 32))
+	kmemlab_expr=$(echo "$1" | sed "s/P/$kmemlab_p/g; \
+		s/B/$((kmemlab_p << kmemlab_max_order))/g; \
+		s/M/$((1 << kmemlab_max_order))/g")
+	echo $((kmemlab_expr))
 }

@@ -17,6 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import geometry  # noqa: E402
 import tracedat  # noqa: E402
 from judge import check, finish  # noqa: E402
 from check_pages import plan  # noqa: E402
@@ -38,7 +39,7 @@ def report_json(analyze, path):
         return None
 
 
-def check_blocks(label, r, allocs, frees, kmem_allocs):
+def check_blocks(label, r, allocs, frees, kmem_allocs, geo):
     got = [(b["pfn"], b["order"]) for b in r["blocks"]]
     check(got == [(a["pfn"], a["order"]) for a in allocs],
           f"{label}: blocks (pfn, order) as trace-cmd reads them")
@@ -46,8 +47,8 @@ def check_blocks(label, r, allocs, frees, kmem_allocs):
         what = f"{label}: block {b['block']}"
         n = 1 << a["order"]
         check(b["pfn_last"] == a["pfn"] + n - 1 and
-              b["phys"] == a["pfn"] * 4096 and
-              b["phys_last"] == (a["pfn"] + n) * 4096 - 1,
+              b["phys"] == a["pfn"] * geo.page_size and
+              b["phys_last"] == (a["pfn"] + n) * geo.page_size - 1,
               f"{what}: pfn and physical ranges")
         check(b["aligned"] == (a["pfn"] % n == 0), f"{what}: buddy alignment")
         f = [x for x in frees if x["pfn"] == a["pfn"]]
@@ -63,7 +64,7 @@ def check_blocks(label, r, allocs, frees, kmem_allocs):
               f"{what}: kernel's mm_page_alloc migratetype and gfp_flags")
 
 
-def check_runs(doc, evs):
+def check_runs(doc, evs, geo):
     by_run = {}
     for name, f in evs:
         if name.startswith("kmemlab_"):
@@ -75,13 +76,19 @@ def check_runs(doc, evs):
         e = by_run.get(r["run"], {})
         b = e.get("kmemlab_run_begin", [{}])[0]
         label = f"run {r['run']} ({b.get('nr_structs')} structs)"
-        per_page, pages, orders = plan(b.get("nr_structs", 0))
+        per_page, pages, orders = plan(b.get("nr_structs", 0), geo)
         alloc = sum(1 << o for o in orders)
+        check((r["page_size"], r["max_order"], r["pmd_size"],
+               r["kmalloc_max_size"]) ==
+              (geo.page_size, geo.max_order, geo.pmd_size,
+               geo.kmalloc_max_size),
+              f"{label}: page size, largest order, PMD size and kmalloc "
+              "limit are the guest kernel's")
         check((r["nr_pages"], r["order"], r["nr_blocks"], r["nr_alloc_pages"])
               == (pages, orders[0], len(orders), alloc),
               f"{label}: pages, order, blocks, pages allocated from the formula")
         check((r["waste_pages"], r["waste_bytes"]) ==
-              (alloc - pages, (alloc - pages) * 4096),
+              (alloc - pages, (alloc - pages) * geo.page_size),
               f"{label}: waste {alloc - pages} pages")
         check(abs(r["waste_pct"] - 100.0 * (alloc - pages) / alloc) < 0.05,
               f"{label}: waste percentage")
@@ -103,7 +110,7 @@ def check_runs(doc, evs):
               (end.get("fill_ns"), end.get("verify_ns")),
               f"{label}: fill and verify times from run_end")
         check_blocks(label, r, e.get("kmemlab_alloc", []),
-                     e.get("kmemlab_free", []), kmem_allocs)
+                     e.get("kmemlab_free", []), kmem_allocs, geo)
 
 
 def kernel_view(evs):
@@ -132,6 +139,9 @@ def check_kernel(doc, evs, label):
     check(got == allocs, f"{label}: allocations by order x migratetype")
     check({o: n for o, n in enumerate(k["frees"]) if n} == frees,
           f"{label}: frees by order")
+    check(len(k["allocs"]) == len(k["frees"]) >= k["max_order"] + 1,
+          f"{label}: a row for every order up to the largest, "
+          f"{k['max_order']}")
     check((k["live_at_end"], k["live_pages_at_end"]) ==
           (len(live), sum(1 << o for o in live.values())),
           f"{label}: still live at the end")
@@ -168,6 +178,8 @@ def check_bad_input(analyze, d):
 def main():
     d = sys.argv[1]
     analyze = sys.argv[2] if len(sys.argv) > 2 else "./analyze"
+    geo = geometry.from_guest(d)
+    print(f"# {geo}")
     pages = os.path.join(d, "pages.dat")
     evs = tracedat.events(pages)
     doc = report_json(analyze, pages)
@@ -178,8 +190,12 @@ def main():
         want = open("build/version.txt").read().strip()
         check(doc.get("version") == want,
               f"JSON version {doc.get('version')!r} is the build's {want!r}")
-        check_runs(doc, evs)
+        check_runs(doc, evs, geo)
         check_kernel(doc, evs, "pages.dat")
+        check(doc["kernel"]["max_order"] == geo.max_order and
+              doc["kernel"]["max_order_recorded"],
+              f"pages.dat: the recording's largest order is the kernel's, "
+              f"{geo.max_order}")
     rc, out, err = run(analyze, "check", pages)
     check(rc == 0 and not out.strip(), f"check on the good recording: exit 0 ({rc})")
 

@@ -21,6 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import geometry  # noqa: E402
 import tracedat  # noqa: E402
 from judge import check, finish  # noqa: E402
 
@@ -87,6 +88,25 @@ def check_run(r, mode, tr, text):
     return want
 
 
+def size_label(nbytes):
+    """1 << 21 -> "2M", as the report labels a leaf."""
+    units, n, u = "KMGTPE", nbytes >> 10, 0
+    while n >= 1024:
+        n, u = n >> 10, u + 1
+    return f"{n}{units[u]}"
+
+
+def check_leaf_labels(text, geo):
+    """The leaves line names pte/pmd/pud by the guest kernel's sizes: a
+    page, a PMD (the THP size the guest showed), a table of PMDs."""
+    pud = geo.pmd_size * (geo.page_size // 8)
+    want = [f"{size_label(geo.page_size)} pte", f"{size_label(geo.pmd_size)} pmd",
+            f"{size_label(pud)} pud"]
+    lines = re.findall(r"^  leaves +(.*)$", text, re.M)
+    check(lines and all(all(w + " " in ln for w in want) for ln in lines),
+          f"text report's leaves lines label {', '.join(want)} ({geo})")
+
+
 def check_verdict(analyze, path, wants):
     rc, out, err = run(analyze, "check", path)
     walk_bad = [run_id for run_id, (mode, w) in wants.items() if w["walk_mismatches"]]
@@ -148,6 +168,7 @@ def main():
         mode = modes.get(r["run"], "unknown")
         check(r["mode"] == mode, f"run {r['run']}: mode {mode}")
         wants[r["run"]] = (mode, check_run(r, mode, by_run.get(r["run"], []), text))
+    check_leaf_labels(text, geometry.from_guest(d))
     check_gfp(doc, path)
     check_verdict(analyze, path, wants)
     return finish("analyze-modes")

@@ -14,10 +14,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import geometry  # noqa: E402
 import tracedat  # noqa: E402
 from judge import check, finish  # noqa: E402
 
-PAGE = 4096
+PAGE = None     # the guest kernel's page size, from DIR/geometry.txt
 STRUCT = 32
 
 def plan(n):
@@ -130,7 +131,9 @@ def main():
     if len(sys.argv) != 3:
         print(__doc__)
         sys.exit(2)
+    global PAGE
     d, many = sys.argv[1], int(sys.argv[2])
+    PAGE = geometry.from_guest(d).page_size
     res = results(d)
     judge_errors(d, res)
     check(res.get("live") == 0, "live -- insmod/rmmod: exit 0")

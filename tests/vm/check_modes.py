@@ -15,22 +15,24 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import geometry  # noqa: E402
 import tracedat  # noqa: E402
 from judge import check, finish  # noqa: E402
 
-PAGE_SIZE = 4096
-PER_PAGE = PAGE_SIZE // 32       # struct datatype { unsigned int array[8]; }
-VALUES = PER_PAGE * 8            # values on one page
-# Debian's 6.1 x86_64 kernel, SLUB: MAX_ORDER 11, so KMALLOC_MAX_SIZE is
-# 2^(MAX_ORDER - 1) pages; the slab caches stop at KMALLOC_SHIFT_HIGH =
-# PAGE_SHIFT + 1, and above it kmalloc_large() calls alloc_pages().
-KMALLOC_MAX_PAGES = 1 << 10
+# The geometry is the guest kernel's (DIR/geometry.txt, see geometry.py),
+# set by main(): nothing assumes 4 KiB pages or order 10.
+PAGE_SIZE = PER_PAGE = VALUES = None
+# SLUB: KMALLOC_MAX_SIZE is the largest buddy block (2^max_order pages);
+# the slab caches stop at KMALLOC_SHIFT_HIGH = PAGE_SHIFT + 1, two pages,
+# and above it kmalloc_large() calls alloc_pages().
+KMALLOC_MAX_PAGES = None
 KMALLOC_MAX_CACHE_PAGES = 2
 MODES = {"pages": 0, "kmalloc": 1, "vmalloc": 2}
 PTE, PMD, PUD = 1, 2, 3
 DIRECT_MAP = {PTE: "DirectMap4k", PMD: "DirectMap2M", PUD: "DirectMap1G"}
 ARCH = os.environ.get("ARCH") or "x86_64"
-PMD_SIZE = 2 << 20               # a 4 KiB-granule block at level 2
+ARM64 = None      # the guest's uname -m says, whatever ARCH= was
+PMD_SIZE = None                  # a level-2 block: 2 MiB on 4 KiB pages
 EINVAL, EFAULT = -22, -14
 
 
@@ -84,6 +86,13 @@ def check_plan(label, mode, nr_structs, run_evs):
           f"{pages} pages")
     check(b["order"] == order and b["nr_blocks"] == blocks,
           f"{label}: run_begin order {order}, {blocks} block(s)")
+    check((b["page_size"], b.get("max_order"), b.get("kmalloc_max_size"),
+           1 << b.get("pmd_shift", 0)) ==
+          (PAGE_SIZE, KMALLOC_MAX_PAGES.bit_length() - 1,
+           KMALLOC_MAX_PAGES * PAGE_SIZE, PMD_SIZE),
+          f"{label}: run_begin page_size {PAGE_SIZE}, kmalloc limit "
+          f"{KMALLOC_MAX_PAGES} pages, PMD {PMD_SIZE >> 20} MiB, as the "
+          "guest kernel shows them")
     return pages
 
 
@@ -115,16 +124,54 @@ def check_values(label, pages, run_evs):
     return trans
 
 
+def kconfig(out):
+    """The booted kernel's configuration: $KCONFIG, or config-<release>
+    where the lab VM unpacked that kernel (the release is the guest's
+    uname -r), or the installed one."""
+    if os.environ.get("KCONFIG"):
+        return os.environ["KCONFIG"]
+    release = geometry.from_guest(out).release
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    for path in (f".cache/kernels/{release}/boot/config-{release}",
+                 f".cache/arm64/vm/root/boot/config-{release}"):
+        if os.path.exists(os.path.join(top, path)):
+            return os.path.join(top, path)
+    return f"/boot/config-{release}"
+
+
+def kfence_forces_pages(out, config, cmdline):
+    """Does KFENCE make arm64's linear map page-granular on this kernel?
+
+    6.1: whenever CONFIG_KFENCE=y.  Kernels with kfence_early_init (6.12's
+    arch/arm64/mm/mmu.c; the guest looked it up in /proc/kallsyms) only when
+    KFENCE starts late: kfence_early_init is the boot's sample interval
+    (kfence.sample_interval=, else CONFIG_KFENCE_SAMPLE_INTERVAL) != 0.
+    """
+    if "CONFIG_KFENCE=y" not in config:
+        return False
+    with open(os.path.join(out, "kfence-early.txt")) as f:
+        early_rule = int(f.read().split()[0] or 0) > 0
+    if not early_rule:
+        return True
+    interval = [a.split("=", 1)[1] for a in cmdline
+                if a.startswith("kfence.sample_interval=")]
+    if interval:
+        return int(interval[-1], 0) == 0
+    m = re.search(r"^CONFIG_KFENCE_SAMPLE_INTERVAL=(\d+)$", config, re.M)
+    return not m or int(m.group(1)) == 0
+
+
 def arm64_linear_blocks(out):
     """May arm64's linear map use block entries on the booted kernel?
 
     arch/arm64/mm/mmu.c map_mem() maps it with pages only when
     can_set_direct_map(): rodata_full (CONFIG_RODATA_FULL_DEFAULT_ENABLED,
     overridden by rodata= on the command line: "full" sets it, anything
-    else clears it), debug_pagealloc, or a KFENCE pool.  The command line
-    comes from the guest's dmesg, the configuration from KCONFIG.
+    else clears it), debug_pagealloc, or KFENCE (kfence_forces_pages).
+    The command line comes from the guest's dmesg, the configuration from
+    KCONFIG.
     """
-    with open(os.environ["KCONFIG"]) as f:
+    with open(kconfig(out)) as f:
         config = f.read()
     with open(os.path.join(out, "modes-dmesg.txt")) as f:
         cmdline = next((line.split("Kernel command line:", 1)[1].split()
@@ -138,7 +185,8 @@ def arm64_linear_blocks(out):
         rodata_full = "CONFIG_RODATA_FULL_DEFAULT_ENABLED=y" in config
     pagealloc = any(a in ("debug_pagealloc=on", "debug_pagealloc=1")
                     for a in cmdline)
-    return not (rodata_full or pagealloc or "CONFIG_KFENCE=y" in config)
+    return not (rodata_full or pagealloc or
+                kfence_forces_pages(out, config, cmdline))
 
 
 def check_arm64_leaves(label, size, levels, blocks):
@@ -153,12 +201,13 @@ def check_arm64_leaves(label, size, levels, blocks):
         return
     check(levels <= {PTE, PMD, PUD},
           f"{label}: levels {sorted(levels)} are linear-map leaves")
-    # A buddy block of >= 2 MiB is 2 MiB-aligned and is never part of the
-    # kernel image, the one page-mapped hole: block entries cover it.
+    # A buddy block of at least a PMD's span is aligned to it and is never
+    # part of the kernel image or the KFENCE pool, the page-mapped holes:
+    # block entries cover it (2 MiB on 4 KiB pages, 32 MiB on 16 KiB).
     if size >= PMD_SIZE:
         check(levels and levels <= {PMD, PUD},
               f"{label}: {size >> 20} MiB block mapped by block entries "
-              f"(levels {sorted(levels)})")
+              f"of {PMD_SIZE >> 20} MiB (levels {sorted(levels)})")
 
 
 def first_after(evs, ts, pred):
@@ -179,7 +228,7 @@ def check_kmalloc(label, pages, run_evs, trans, kmem, meminfo):
     check(all(t["phys"] == t["ref_phys"] == t["lin_phys"] for t in trans),
           f"{label}: direct map: virt_to_phys = page_to_phys = virt - PAGE_OFFSET")
     levels = {t["level"] for t in trans}
-    if ARCH == "arm64":
+    if ARM64:
         check_arm64_leaves(label, size, levels, meminfo)
     else:
         check(levels <= set(DIRECT_MAP) and
@@ -227,8 +276,18 @@ def check_vmalloc(label, pages, run_evs, trans, kmem):
              k["pfn"] in free_ts and k["_ts"] >= free_ts[k["pfn"]]}
     check(freed == set(free_ts),
           f"{label}: kmem:mm_page_free for each of the {pages} pages")
-    # Above one page vmalloc uses the bulk allocator, which 6.1 does not
-    # trace; a single page goes through __alloc_pages(), which it does.
+    # Above one page vmalloc uses the bulk allocator, which neither 6.1
+    # nor 6.12 traces; a single page goes through __alloc_pages(), which
+    # both do.
+    begin = of(run_evs, "kmemlab_run_begin")
+    if pages > 1 and allocs and begin:
+        pfns = {a["pfn"] for a in allocs}
+        traced = [k for k in kmem["mm_page_alloc"]
+                  if k["pfn"] in pfns and
+                  begin[0]["_ts"] <= k["_ts"] <= allocs[0]["_ts"]]
+        check(not traced,
+              f"{label}: no kmem:mm_page_alloc for any of the {pages} pages "
+              f"(bulk allocator; {len(traced)} seen)")
     if pages == 1 and allocs:
         check(any(k["pfn"] == allocs[0]["pfn"] and k["order"] == 0 and
                   k["_ts"] <= allocs[0]["_ts"] for k in kmem["mm_page_alloc"]),
@@ -317,12 +376,37 @@ def check_refusals(out, res, evs, too_big):
           "control write '256 bogus' fails, dmesg names the value")
 
 
+def check_geometry(geo, km, too_big):
+    """The sizes must reach kmalloc's limit on this kernel."""
+    print(f"# {geo}")
+    check(KMALLOC_MAX_PAGES in km and too_big == KMALLOC_MAX_PAGES + 1,
+          f"kmalloc sizes reach the limit, {KMALLOC_MAX_PAGES} pages "
+          f"({KMALLOC_MAX_PAGES * PAGE_SIZE >> 20} MiB), and one page past "
+          "it is the refused size")
+    check(PMD_SIZE == PAGE_SIZE << (PAGE_SIZE.bit_length() - 1 - 3),
+          f"PMD leaf {PMD_SIZE >> 20} MiB: a table of {PAGE_SIZE // 8} "
+          f"{PAGE_SIZE}-byte pages")
+    if PAGE_SIZE == 16384:
+        check(KMALLOC_MAX_PAGES * PAGE_SIZE == 32 << 20 and
+              PMD_SIZE == 32 << 20,
+              "16 KiB pages: kmalloc limit 32 MiB, PMD leaves of 32 MiB")
+
+
 def main():
-    out, km, vm = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-    too_big = int(sys.argv[4])
+    global PAGE_SIZE, PER_PAGE, VALUES, KMALLOC_MAX_PAGES, PMD_SIZE, ARM64
+    out = sys.argv[1]
+    geo = geometry.from_guest(out)
+    ARM64 = geo.machine == "aarch64"
+    PAGE_SIZE, PER_PAGE = geo.page_size, geo.per_page
+    VALUES = PER_PAGE * 8
+    KMALLOC_MAX_PAGES, PMD_SIZE = geo.kmalloc_max_pages, geo.pmd_size
+    km = [geometry.resolve(w, geo) for w in sys.argv[2].split()]
+    vm = [geometry.resolve(w, geo) for w in sys.argv[3].split()]
+    too_big = geometry.resolve(sys.argv[4], geo)
+    check_geometry(geo, km, too_big)
     res = read_results(os.path.join(out, "results.txt"))
     meminfo = read_meminfo(os.path.join(out, "meminfo.txt"))
-    if ARCH == "arm64":
+    if ARM64:
         # arm64's /proc/meminfo has no DirectMap* lines: the kernel's own
         # mapping rules say which leaves its linear map may have.
         meminfo = arm64_linear_blocks(out)

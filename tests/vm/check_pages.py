@@ -3,7 +3,9 @@
 
 Usage: check_pages.py DIR MULTI_BLOCK_STRUCTS SIZE...
 
-Every expected number is computed here from the lab's own formulas; every
+Every expected number is computed here from the lab's own formulas, on the
+page size and largest buddy order the guest's kernel showed (DIR/geometry.txt,
+see geometry.py; sizes may be written as P, B, M expressions); every
 observed one comes from `trace-cmd report -R`. Prints one `ok`/`FAIL` line
 per assertion and the counts on the last line.
 """
@@ -12,32 +14,17 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import geometry  # noqa: E402
 import tracedat  # noqa: E402
 from judge import check, finish  # noqa: E402
 
-PAGE_SIZE = 4096
-STRUCT_SIZE = 8 * 4          # struct datatype { unsigned int array[8]; }
-MAX_BLOCK_ORDER = 10         # MAX_ORDER - 1 on Debian's 6.1 kernel
 PFN_FAILED = (1 << 64) - 1
+PAGE_16K = 16384
 
 
-def my_get_order(nr_pages):
-    """The lab's my_get_order: log2 of the next power of two >= nr_pages."""
-    order = 0
-    while (1 << order) < nr_pages:
-        order += 1
-    return order
-
-
-def plan(nr_structs):
-    per_page = PAGE_SIZE // STRUCT_SIZE
-    pages = nr_structs // per_page + (1 if nr_structs % per_page else 0)
-    orders, rest = [], pages
-    while rest > (1 << MAX_BLOCK_ORDER):
-        orders.append(MAX_BLOCK_ORDER)
-        rest -= 1 << MAX_BLOCK_ORDER
-    orders.append(my_get_order(rest))
-    return per_page, pages, orders
+def plan(nr_structs, geo):
+    """The lab's plan (structs a page, pages, block orders) on geo."""
+    return geometry.plan(nr_structs, geo)
 
 
 def read_results(path):
@@ -57,13 +44,17 @@ def by_run(evs):
     return runs
 
 
-def check_run(label, nr_structs, run_evs, kmem):
-    per_page, pages, orders = plan(nr_structs)
+def check_run(label, nr_structs, run_evs, kmem, geo):
+    per_page, pages, orders = plan(nr_structs, geo)
     begin = [f for n, f in run_evs if n == "kmemlab_run_begin"]
     check(len(begin) == 1, f"{label}: one run_begin")
     if not begin:
         return
     b = begin[0]
+    check(b["page_size"] == geo.page_size and
+          b.get("max_order") == geo.max_order,
+          f"{label}: run_begin page_size {geo.page_size}, max_order "
+          f"{geo.max_order}, as the kernel shows them")
     check(b["nr_structs"] == nr_structs, f"{label}: nr_structs {nr_structs}")
     check(b["structs_per_page"] == per_page,
           f"{label}: structs per page {per_page}")
@@ -125,9 +116,33 @@ def check_run(label, nr_structs, run_evs, kmem):
           f"{label}: run_end ret 0, 0 mismatches")
 
 
+def check_geometry(geo, multi, sizes):
+    """The sizes must reach the cases the test is for, on this kernel."""
+    print(f"# {geo}")
+    orders = plan(multi, geo)[2]
+    check(len(orders) > 2 and orders[-1] < geo.max_order,
+          f"MULTI {multi} structs: more than two blocks of order "
+          f"{geo.max_order} and a smaller last one on this kernel ({orders})")
+    split = [n for n in sizes if plan(n, geo)[1] == geo.largest_pages]
+    check(split and any(plan(n + 1, geo)[1] == geo.largest_pages + 1 and
+                        n + 1 in sizes for n in split),
+          f"the sizes hold the split at {geo.largest_pages} pages (the "
+          "largest block) and one page past it")
+    if geo.page_size == PAGE_16K:
+        # arm64 with 16 KiB pages (the Pi 5's kernel): 2^11 pages of
+        # 16 KiB make the largest block 32 MiB, a PMD's span.
+        check(geo.per_page == 512, "16 KiB pages: 512 structs a page")
+        check(geo.max_order == 11 and
+              geo.largest_pages * geo.page_size == 32 << 20,
+              "16 KiB pages: the largest block is order 11, 32 MiB")
+
+
 def main():
-    out, multi = sys.argv[1], int(sys.argv[2])
-    sizes = [int(s) for s in sys.argv[3:]]
+    out = sys.argv[1]
+    geo = geometry.from_guest(out)
+    multi = geometry.resolve(sys.argv[2], geo)
+    sizes = [geometry.resolve(s, geo) for s in sys.argv[3:]]
+    check_geometry(geo, multi, sizes)
     res = read_results(os.path.join(out, "results.txt"))
     evs = tracedat.events(os.path.join(out, "pages.dat"))
     kmem = {"mm_page_alloc": [f for n, f in evs if n == "mm_page_alloc"],
@@ -144,7 +159,7 @@ def main():
     check(len(set(r for r, _ in begins)) == len(begins),
           "every experiment has its own run number")
     for (run, _), (n, label) in zip(begins, expected):
-        check_run(label, n, runs.get(run, []), kmem)
+        check_run(label, n, runs.get(run, []), kmem, geo)
 
     for n in sizes + [multi]:
         check(res.get(("load", str(n))) == 0, f"insmod nr_structs={n} works")

@@ -8,7 +8,8 @@ perf-script.txt (perf record, perf script) of the same control-file runs,
 one per SIZE, and the recordings the analyzer must refuse.  ANALYZE is the
 analyzer to run (the ASan build in run-all).
 
-Expected numbers come from the lab's formula (check_pages.plan); observed
+Expected numbers come from the lab's formula (geometry.plan, on the guest
+kernel's page size and largest order); observed
 ones from three readers that do not share code with ./analyze: perf stat's
 counters, perf script's text, trace-cmd report.  ./analyze's readings of
 t.dat and p.data are then held against both.  Damaged copies of p.data
@@ -24,9 +25,17 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import geometry  # noqa: E402
 import tracedat  # noqa: E402
 from judge import check, finish  # noqa: E402
-from check_pages import plan  # noqa: E402
+
+GEO = None  # the guest kernel's geometry: DIR/geometry.txt
+
+
+def plan(nr_structs):
+    """The lab's plan on the guest kernel's page size and largest order."""
+    return geometry.plan(nr_structs, GEO)
+
 
 KMEMLAB = ["kmemlab_run_begin", "kmemlab_alloc", "kmemlab_free",
            "kmemlab_translate", "kmemlab_fill", "kmemlab_verify",
@@ -294,8 +303,9 @@ def check_damaged(out, analyze):
 
 
 def main():
-    global SUPP
+    global SUPP, GEO
     out, analyze = sys.argv[1], sys.argv[2]
+    GEO = geometry.from_guest(out)
     sizes = [int(s) for s in sys.argv[3:]]
     SUPP = os.path.join(out, "lsan.supp")
     with open(SUPP, "w") as f:

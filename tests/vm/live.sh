@@ -26,6 +26,7 @@ kmemlab_note "nomod-live $?"
 analyze record -o nomod.dat -- true > /dev/null 2> nomod-record.err
 kmemlab_note "nomod-record $?"
 
+kmemlab_geometry geometry.txt
 insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 
 analyze live --json -- sh -c "insmod $KO/kmemlab.ko nr_structs=1000 && rmmod kmemlab" \

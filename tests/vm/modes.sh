@@ -9,6 +9,10 @@
 # half (tests/vm/check_modes.py) judges it all.
 #
 # Usage: modes.sh "KMALLOC_PAGES..." "VMALLOC_PAGES..." KMALLOC_TOO_BIG_PAGES
+#
+# Page counts are numbers or kmemlab_size words (vm/guest-lib.sh): M is the
+# largest kmalloc in pages, so "M" must work and "M+1" be refused on any
+# page size.
 
 # shellcheck source-path=SCRIPTDIR/../../vm source=guest-lib.sh
 . /lib/kmemlab/guest-lib.sh
@@ -16,11 +20,24 @@ kmemlab_prog=modes.sh
 
 KO=/lib/kmemlab
 DBG=/sys/kernel/debug/kmemlab
-PER_PAGE=128		# structs of 32 bytes in a 4 KiB page
 
-kmalloc_pages=$1
-vmalloc_pages=$2
-too_big=$3
+rm -f geometry.txt kfence-early.txt
+kmemlab_geometry geometry.txt
+PAGE_SIZE=$kmemlab_page_size
+PER_PAGE=$((PAGE_SIZE / 32))	# structs of 32 bytes in a page
+# Whether this kernel decides KFENCE's effect on arm64's linear map at
+# boot (kfence_early_init): the judge's rule for block entries needs it.
+grep -c ' kfence_early_init$' /proc/kallsyms > kfence-early.txt
+
+pages_of() {
+	for w in $1; do
+		n=$(kmemlab_size "$w") || exit 1
+		printf '%s ' "$n"
+	done
+}
+kmalloc_pages=$(pages_of "$1") || exit 1
+vmalloc_pages=$(pages_of "$2") || exit 1
+too_big=$(kmemlab_size "$3") || exit 1
 
 # probe LABEL ADDRESS: write the address, note the exit status and what
 # the probe file says afterwards.
@@ -43,9 +60,9 @@ probe_buffer() {
 	[ -n "$virt" ] || { kmemlab_note "buffer $mode-$pages 1"; return; }
 	kmemlab_note "buffer $mode-$pages 0"
 	page=$((pages > 1 ? 1 : 0))
-	probe "$mode-$pages" "$(printf '%x' $((virt + page * 4096)))"
+	probe "$mode-$pages" "$(printf '%x' $((virt + page * PAGE_SIZE)))"
 	if [ "$mode" = vmalloc ]; then
-		probe "guard-$pages" "$(printf '%x' $((virt + pages * 4096)))"
+		probe "guard-$pages" "$(printf '%x' $((virt + pages * PAGE_SIZE)))"
 	fi
 }
 

@@ -7,6 +7,12 @@
 # (tests/vm/check_pages.py) judges it all from the recording.
 #
 # Usage: pages.sh MULTI_BLOCK_STRUCTS SIZE...
+#
+# Sizes are structs, as numbers or in the kernel's terms, evaluated here
+# with $(( )): P structs a page, B structs in the largest buddy block (so
+# "B" is one block of the largest order and "B+1" the first that needs
+# two, on any page size), M pages in the largest kmalloc.  The judge
+# evaluates the same words on the geometry this script writes down.
 
 # shellcheck source-path=SCRIPTDIR/../../vm source=guest-lib.sh
 . /lib/kmemlab/guest-lib.sh
@@ -15,8 +21,15 @@ kmemlab_prog=pages.sh
 KO=/lib/kmemlab
 CTL=/sys/kernel/debug/kmemlab/run
 
-multi=$1
+rm -f geometry.txt
+kmemlab_geometry geometry.txt
+
+multi=$(kmemlab_size "$1") || exit 1
 shift
+sizes=
+for n in "$@"; do
+	sizes="$sizes $(kmemlab_size "$n")" || exit 1
+done
 
 # record OUT LOG: both recordings below take the same events.
 record() {
@@ -36,7 +49,7 @@ insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 
 record pages.dat record.log
 
-for n in "$@"; do
+for n in $sizes; do
 	load_unload "$n"
 done
 

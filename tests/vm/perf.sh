@@ -30,6 +30,7 @@ runs_cmd="for n in $*; do echo \$n > $CTL || exit 1; done"
 command -v perf > /dev/null || kmemlab_die "no perf in the guest (install linux-perf on the host)"
 rm -f results.txt t.dat p.data stat.csv perf-script.txt noraw.data kmem-only.data \
 	pipe.data nosamples.data lost.data
+kmemlab_geometry geometry.txt
 insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 # Loaded once, before any recording: its own load-time run (one struct) is
 # open until rmmod, so no recording below may see an unload.

@@ -22,6 +22,7 @@ struct model *model_new(void)
 	hmap_init(&m->run_ids, sizeof(uint32_t));
 	hmap_init(&m->blocks, sizeof(struct block_ref));
 	hmap_init(&m->kpages, sizeof(struct kpage));
+	m->sys.max_order = MODEL_DEFAULT_MAX_ORDER;
 	return m;
 }
 
@@ -127,14 +128,70 @@ static uint32_t run_index(const struct model *m, const struct model_run *r)
 	return *(uint32_t *)hmap_find(&m->run_ids, r->id);
 }
 
+/* The largest order the run's kernel serves, as far as the event says. */
+static uint32_t plan_max_order(const struct kmemlab_run_begin_ev *ev)
+{
+	return ev->max_order ? ev->max_order : MODEL_DEFAULT_MAX_ORDER;
+}
+
+/*
+ * A leaf one level up maps a whole table of the level below, so the shifts
+ * grow with the level; with folded levels (fewer than four) two are equal.
+ */
+static bool geometry_valid(const struct kmemlab_run_begin_ev *ev,
+			   unsigned int page_shift)
+{
+	uint64_t kmax = ev->kmalloc_max_size;
+
+	return ev->max_order <= MODEL_MAX_ORDER &&
+	       (!ev->pmd_shift || (ev->pmd_shift > page_shift && ev->pmd_shift < 64)) &&
+	       (!ev->pud_shift || (ev->pud_shift > page_shift && ev->pud_shift < 64 &&
+				   ev->pud_shift >= ev->pmd_shift)) &&
+	       !(kmax & (kmax - 1));
+}
+
 static bool plan_valid(const struct kmemlab_run_begin_ev *ev)
 {
 	uint32_t ps = ev->page_size;
 
-	return ev->mode >= 0 && ev->mode < MODEL_NR_MODES &&
-	       ps >= 512 && ps <= (1u << 21) && !(ps & (ps - 1)) &&
-	       ev->struct_size && ev->order <= MODEL_MAX_ORDER &&
-	       ev->nr_blocks <= MODEL_MAX_BLOCKS;
+	if (ev->mode < 0 || ev->mode >= MODEL_NR_MODES || ps < 512 ||
+	    ps > (1u << 21) || (ps & (ps - 1)) || !ev->struct_size ||
+	    ev->nr_blocks > MODEL_MAX_BLOCKS)
+		return false;
+	return ev->order <= plan_max_order(ev) &&
+	       geometry_valid(ev, __builtin_ctz(ps));
+}
+
+/*
+ * What the module did not record follows from the page size: a table holds
+ * page_size / 8 entries, so each level's leaf maps that many of the level
+ * below (2M/1G on 4 KiB pages, 32M/64G on 16 KiB); kmalloc's limit is
+ * SLUB's largest block.
+ */
+static void run_geometry(struct model *m, struct model_run *r,
+			 const struct kmemlab_run_begin_ev *ev)
+{
+	unsigned int per_table_shift = r->page_shift - 3;
+
+	r->geometry_recorded = ev->max_order != 0;
+	r->max_order = plan_max_order(ev);
+	r->pmd_shift = ev->pmd_shift ? ev->pmd_shift :
+		       r->page_shift + per_table_shift;
+	r->pud_shift = ev->pud_shift ? ev->pud_shift :
+		       r->pmd_shift + per_table_shift;
+	r->kmalloc_max_size = ev->kmalloc_max_size ? ev->kmalloc_max_size :
+			      (uint64_t)r->page_size << r->max_order;
+	if (r->geometry_recorded &&
+	    (!m->sys.max_order_recorded || r->max_order > m->sys.max_order)) {
+		m->sys.max_order = r->max_order;
+		m->sys.max_order_recorded = true;
+	}
+}
+
+/* Block orders are held to the run's kernel, or the recording's if unknown. */
+static uint32_t run_max_order(const struct model *m, const struct model_run *r)
+{
+	return r->begun ? r->max_order : m->sys.max_order;
 }
 
 int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
@@ -166,6 +223,7 @@ int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
 	r->nr_alloc_pages = ev->nr_alloc_pages;
 	r->page_size = ev->page_size;
 	r->page_shift = __builtin_ctz(ev->page_size);
+	run_geometry(m, r, ev);
 	return 0;
 }
 
@@ -266,7 +324,7 @@ int model_handle_alloc(struct model *m, uint64_t ts, int cpu,
 	r = run_findnew(m, ev->run);
 	if (!r)
 		return -1;
-	if (ev->order > MODEL_MAX_ORDER || ev->block >= MODEL_MAX_BLOCKS)
+	if (ev->order > run_max_order(m, r) || ev->block >= MODEL_MAX_BLOCKS)
 		return model_invalid(m, r);
 	/* The plan bounds the block table: one bad record cannot inflate it. */
 	if (r->begun && ev->block >= r->nr_blocks)
@@ -333,7 +391,7 @@ int model_handle_free(struct model *m, uint64_t ts, int cpu,
 	r = run_findnew(m, ev->run);
 	if (!r)
 		return -1;
-	if (ev->order > MODEL_MAX_ORDER)
+	if (ev->order > run_max_order(m, r))
 		return model_invalid(m, r);
 	b = model_live_block(m, ev->pfn, &owner);
 	if (!b) {

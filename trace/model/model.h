@@ -19,7 +19,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MODEL_MAX_ORDER		10	/* MAX_ORDER - 1 on 6.1 kernels */
+/*
+ * Buddy orders.  A recording names its kernel's largest order
+ * (kmemlab_run_begin's max_order: 10 on 4 KiB pages, 11 on arm64's 16 KiB
+ * pages, 13 on its 64 KiB pages), and events are held to that.
+ * MODEL_MAX_ORDER only bounds what any kernel could report, so that a
+ * hostile value can neither index past the per-order tables nor ask for
+ * huge per-block bitmaps.  A recording without max_order (a module from
+ * before the field) is held to MODEL_DEFAULT_MAX_ORDER, as it always was.
+ */
+#define MODEL_MAX_ORDER		16
+#define MODEL_DEFAULT_MAX_ORDER	10
 #define MODEL_NR_ORDERS		(MODEL_MAX_ORDER + 1)
 #define MODEL_NR_MIGRATETYPES	6	/* Unmovable .. Isolate; more is "other" */
 #define MODEL_MAX_BLOCKS	262144	/* per run, 1 GiB of vmalloc: one a page */
@@ -45,6 +55,11 @@ struct kmemlab_run_begin_ev {
 	uint32_t nr_blocks;
 	uint32_t nr_alloc_pages;
 	uint32_t page_size;
+	/* 0: not in the recording (older module) */
+	uint32_t max_order;
+	uint32_t pmd_shift;
+	uint32_t pud_shift;
+	uint64_t kmalloc_max_size;
 };
 
 /* kmemlab_alloc and kmemlab_free share this layout. */
@@ -173,6 +188,16 @@ struct model_run {
 	uint32_t nr_alloc_pages;
 	uint32_t page_size;
 	unsigned int page_shift;
+	/*
+	 * The kernel's geometry as run_begin gave it; what an older module
+	 * did not record is filled in as the model's fallback says (see
+	 * MODEL_DEFAULT_MAX_ORDER; leaves: page_size / 8 entries per table).
+	 */
+	bool geometry_recorded;		/* max_order etc. came from the module */
+	uint32_t max_order;
+	unsigned int pmd_shift;		/* a pmd leaf maps 1 << pmd_shift bytes */
+	unsigned int pud_shift;
+	uint64_t kmalloc_max_size;
 	uint64_t begin_ts;
 	uint64_t end_ts;
 	int ret;
@@ -224,6 +249,14 @@ struct model_sys {
 	bool missed_unknown;		/* lost, count not recorded */
 	uint64_t first_ts;
 	uint64_t last_ts;
+	/*
+	 * The largest order of the recording's kernel: the largest max_order
+	 * of its run_begin events, MODEL_DEFAULT_MAX_ORDER without one.  Kernel
+	 * page events above it are counted invalid by model_finish(), once
+	 * every run_begin has been seen.
+	 */
+	uint32_t max_order;
+	bool max_order_recorded;	/* some run_begin carried max_order */
 };
 
 struct model;
@@ -233,7 +266,9 @@ void model_free(struct model *m);
 
 /*
  * Handlers return 0, or -1 with errno EINVAL when the event is bad input
- * (counted in invalid_events, the model stays consistent) or ENOMEM.
+ * (counted in invalid_events, the model stays consistent) or ENOMEM.  The
+ * kernel's page events are held to the recording's largest order only at
+ * model_finish(): a run_begin naming it may come after them.
  */
 int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
 			   const struct kmemlab_run_begin_ev *ev);

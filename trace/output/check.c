@@ -30,6 +30,24 @@ violation(struct verdict *v, const char *fmt, ...)
 	v->violations++;
 }
 
+/*
+ * pages mode splits at the kernel's largest block, 2^max_order pages (1024
+ * on 4 KiB pages, 2048 on 16 KiB): as many blocks as that takes, all of
+ * the largest order but the last.
+ */
+static void check_split(struct verdict *v, const struct model_run *r,
+			uint64_t pages)
+{
+	uint64_t largest = 1ULL << r->max_order;
+	uint64_t blocks = (pages + largest - 1) / largest;
+
+	if (r->nr_blocks != blocks || (blocks > 1 && r->order != r->max_order))
+		violation(v, "run %u: %u block%s, first of order %u, for %" PRIu64
+			  " pages; the largest block is order %u: %" PRIu64 " block%s",
+			  r->id, r->nr_blocks, r->nr_blocks == 1 ? "" : "s", r->order,
+			  pages, r->max_order, blocks, blocks == 1 ? "" : "s");
+}
+
 /* The plan must follow the lab's formula: pages = ceil(n / per page). */
 static void check_plan(struct verdict *v, const struct model_run *r)
 {
@@ -42,6 +60,8 @@ static void check_plan(struct verdict *v, const struct model_run *r)
 	if (r->nr_alloc_pages < r->nr_pages)
 		violation(v, "run %u: %u pages allocated for %u needed", r->id,
 			  r->nr_alloc_pages, r->nr_pages);
+	if (r->mode == MODEL_MODE_PAGES)
+		check_split(v, r, pages);
 	if (r->nr_blocks == 1 && (r->order != model_order_for_pages(pages) ||
 				  r->nr_alloc_pages != 1u << r->order))
 		violation(v, "run %u: order %u (%u pages) for %" PRIu64

@@ -116,6 +116,11 @@ static void run_plan(struct json_object *o, const struct model_run *r)
 	put_u64(o, "nr_blocks", r->nr_blocks);
 	put_u64(o, "nr_alloc_pages", r->nr_alloc_pages);
 	put_u64(o, "page_size", r->page_size);
+	put_u64(o, "max_order", r->max_order);
+	put_u64(o, "pmd_size", r->begun ? 1ULL << r->pmd_shift : 0);
+	put_u64(o, "pud_size", r->begun ? 1ULL << r->pud_shift : 0);
+	put_u64(o, "kmalloc_max_size", r->kmalloc_max_size);
+	put_bool(o, "geometry_recorded", r->geometry_recorded);
 	put_u64(o, "waste_pages", waste);
 	put_u64(o, "waste_bytes", waste * r->page_size);
 	put(o, "waste_pct", json_object_new_double(r->nr_alloc_pages ?
@@ -215,17 +220,32 @@ static struct json_object *orders_json(const struct model *m,
 	return a;
 }
 
+static bool order_seen(const struct model_sys *s, int order)
+{
+	int mt;
+
+	for (mt = 0; mt <= MODEL_NR_MIGRATETYPES; mt++)
+		if (s->allocs[order][mt])
+			return true;
+	return s->frees[order] != 0;
+}
+
 static struct json_object *kernel_json(const struct model_sys *s)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *names = json_object_new_array();
 	struct json_object *allocs = json_object_new_array();
 	struct json_object *frees = json_object_new_array();
-	int i, mt;
+	int i, mt, nr_orders;
 
 	for (mt = 0; mt <= MODEL_NR_MIGRATETYPES; mt++)
 		json_object_array_add(names, json_object_new_string(model_migratetype_name(mt)));
-	for (i = 0; i < MODEL_NR_ORDERS; i++) {
+	/* a row per order of the recording's kernel, and any seen beyond */
+	nr_orders = s->max_order + 1;
+	for (i = nr_orders; i < MODEL_NR_ORDERS; i++)
+		if (order_seen(s, i))
+			nr_orders = i + 1;
+	for (i = 0; i < nr_orders; i++) {
 		struct json_object *row = json_object_new_array();
 
 		for (mt = 0; mt <= MODEL_NR_MIGRATETYPES; mt++)
@@ -236,6 +256,8 @@ static struct json_object *kernel_json(const struct model_sys *s)
 	put(o, "migratetypes", names);
 	put(o, "allocs", allocs);
 	put(o, "frees", frees);
+	put_u64(o, "max_order", s->max_order);
+	put_bool(o, "max_order_recorded", s->max_order_recorded);
 	put_u64(o, "live_at_end", s->live_at_end);
 	put_u64(o, "live_pages_at_end", s->live_pages_at_end);
 	put_u64(o, "frees_without_alloc", s->frees_without_alloc);

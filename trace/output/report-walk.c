@@ -12,23 +12,25 @@
 #include "lib/table.h"
 
 /*
- * A leaf at pte, pmd or pud maps one page, one table of pages, one table of
- * those: the sizes follow from the run's page size (4K/2M/1G with 4 KiB
- * pages, 16K/32M/64G with arm64's 16 KiB pages), never assumed.
+ * A leaf at pte, pmd or pud maps one page, or 1 << pmd_shift / pud_shift
+ * bytes: the run's own geometry (4K/2M/1G with 4 KiB pages, 16K/32M/64G
+ * with arm64's 16 KiB pages), derived from the page size when an older
+ * module did not record it; never assumed.
  */
-static void level_label(char *buf, size_t len, int level, uint32_t page_size)
+static void level_label(char *buf, size_t len, int level,
+			const struct model_run *r)
 {
 	static const char units[] = "KMGTPE";
-	uint64_t size = page_size, per_table = page_size / 8;
-	int l, u = 0;
+	unsigned int shift = level == 1 ? r->page_shift :
+			     level == 2 ? r->pmd_shift : r->pud_shift;
+	uint64_t size;
+	int u = 0;
 
-	if (level < 1 || level > 3 || page_size < 1024 || !per_table) {
+	if (level < 1 || level > 3 || !r->page_size || shift < 10 || shift > 63) {
 		snprintf(buf, len, "%s", model_level_name(level));
 		return;
 	}
-	for (l = 1; l < level; l++)
-		size *= per_table;
-	size >>= 10;
+	size = (1ULL << shift) >> 10;
 	while (size >= 1024 && units[u + 1]) {
 		size >>= 10;
 		u++;
@@ -47,7 +49,7 @@ static void print_levels(const struct model_run *r, FILE *out)
 		/* 4K/2M/1G always, the rest only when seen */
 		if (!r->levels[l] && (l < 1 || l > 3))
 			continue;
-		level_label(label, sizeof(label), l, r->page_size);
+		level_label(label, sizeof(label), l, r);
 		fprintf(out, "%s%s %" PRIu64, sep, label, r->levels[l]);
 		sep = ", ";
 	}

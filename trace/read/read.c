@@ -19,7 +19,7 @@
 #include "lib/util.h"
 #include "lib/err.h"
 
-#define MAX_FIELDS 12
+#define MAX_FIELDS 16
 
 /*
  * Each event's fields by name.  event_table[] puts every field name at
@@ -29,7 +29,8 @@
 enum {
 	BEGIN_RUN, BEGIN_MODE, BEGIN_NR_STRUCTS, BEGIN_STRUCT_SIZE,
 	BEGIN_STRUCTS_PER_PAGE, BEGIN_NR_PAGES, BEGIN_ORDER, BEGIN_NR_BLOCKS,
-	BEGIN_NR_ALLOC_PAGES, BEGIN_PAGE_SIZE,
+	BEGIN_NR_ALLOC_PAGES, BEGIN_PAGE_SIZE, BEGIN_MAX_ORDER, BEGIN_PMD_SHIFT,
+	BEGIN_PUD_SHIFT, BEGIN_KMALLOC_MAX_SIZE,
 };
 
 enum {
@@ -117,6 +118,10 @@ static int on_run_begin(struct model *m, const struct tep_record *rec,
 		.nr_blocks = v[BEGIN_NR_BLOCKS],
 		.nr_alloc_pages = v[BEGIN_NR_ALLOC_PAGES],
 		.page_size = v[BEGIN_PAGE_SIZE],
+		.max_order = v[BEGIN_MAX_ORDER],
+		.pmd_shift = v[BEGIN_PMD_SHIFT],
+		.pud_shift = v[BEGIN_PUD_SHIFT],
+		.kmalloc_max_size = v[BEGIN_KMALLOC_MAX_SIZE],
 	};
 
 	return model_handle_run_begin(m, rec->ts, rec->cpu, &ev);
@@ -255,7 +260,11 @@ static const struct event_desc event_table[] = {
 	    [BEGIN_NR_PAGES] = "nr_pages", [BEGIN_ORDER] = "order",
 	    [BEGIN_NR_BLOCKS] = "nr_blocks",
 	    [BEGIN_NR_ALLOC_PAGES] = "nr_alloc_pages",
-	    [BEGIN_PAGE_SIZE] = "page_size" } },
+	    [BEGIN_PAGE_SIZE] = "page_size",
+	    [BEGIN_MAX_ORDER] = "?max_order",
+	    [BEGIN_PMD_SHIFT] = "?pmd_shift",
+	    [BEGIN_PUD_SHIFT] = "?pud_shift",
+	    [BEGIN_KMALLOC_MAX_SIZE] = "?kmalloc_max_size" } },
 	{ KMEMLAB, "kmemlab_alloc", on_alloc, BLOCK_FIELDS },
 	{ KMEMLAB, "kmemlab_free", on_free, BLOCK_FIELDS },
 	{ KMEMLAB, "kmemlab_translate", on_translate,
