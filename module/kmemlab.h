@@ -8,6 +8,7 @@
 
 #include <linux/bits.h>
 #include <linux/gfp.h>
+#include <linux/log2.h>
 #include <linux/mm_types.h>
 #include <linux/mmzone.h>
 #include <linux/types.h>
@@ -21,8 +22,12 @@ struct datatype {
 	unsigned int array[ARR_SIZE];
 };
 
-/* The largest block the buddy allocator serves: order MAX_ORDER - 1. */
-#define KMEMLAB_MAX_BLOCK_ORDER	(MAX_ORDER - 1)
+/*
+ * The largest block the buddy allocator serves.  Not MAX_ORDER - 1: 6.4 made
+ * MAX_ORDER that order itself and 6.8 renamed it MAX_PAGE_ORDER, while
+ * MAX_ORDER_NR_PAGES is the block's size in pages on every kernel.
+ */
+#define KMEMLAB_MAX_BLOCK_ORDER	ilog2(MAX_ORDER_NR_PAGES)
 #define KMEMLAB_MAX_BLOCK_PAGES	BIT(KMEMLAB_MAX_BLOCK_ORDER)
 
 /*
