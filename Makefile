@@ -1,9 +1,13 @@
 # kmemlab — top-level build.
 #
 #   make            build ./analyze (user space, trace/)
-#   make module     build module/kmemlab.ko with kbuild (KDIR= overrides)
+#   make module     build build/module/<release>/kmemlab.ko with kbuild
 #   make demo       install what is missing, boot the lab VM, record, report
 #   make check      install what is missing, unit tests + VM tests
+#
+# KERNEL=6.1|6.12 and ARCH=x86_64|arm64|arm64-16k pick the kernel that
+# make module, make demo, make check and vm/run work on (scripts/target);
+# the default is the installed 6.1 on x86_64.
 #   make bench      analyzer speed and memory, side by side
 #   make fuzz       libFuzzer on the model and on trace.dat input (FUZZ_TIME=)
 #   make lint       checkpatch.pl --strict on module/ and trace/, then
@@ -40,6 +44,15 @@ KMEMLAB_VERSION_FILE := $(TOP)/build/version.txt
 $(shell mkdir -p $(TOP)/build && \
 	[ "$$(cat $(KMEMLAB_VERSION_FILE) 2>/dev/null)" = "$(KMEMLAB_VERSION)" ] || \
 	echo "$(KMEMLAB_VERSION)" > $(KMEMLAB_VERSION_FILE))
+
+# A KERNEL or ARCH the lab does not support stops make at once, with the
+# list of those it does.
+ifneq ($(KERNEL)$(ARCH),)
+TARGET_ERROR := $(shell KERNEL="$(KERNEL)" ARCH="$(ARCH)" $(TOP)/scripts/target check 2>&1)
+ifneq ($(TARGET_ERROR),)
+$(error $(TARGET_ERROR))
+endif
+endif
 
 all: analyze
 

@@ -3,7 +3,7 @@
 #   make vm         build (or refresh) the cached initramfs and kernel in build/vm
 #   make demo       install what is missing, build the modules and ./analyze,
 #                   record vm/scenarios/demo.sh in the VM, report
-#                   (ARCH=arm64: in the arm64 VM)
+#                   (KERNEL=, ARCH=: in that kernel's VM)
 #   make vm-clean   drop build/vm
 #
 # Included from the top-level Makefile (Q, TOP, OUT).  vm/run does the work;
@@ -17,10 +17,10 @@ VM_DEMO_ANALYZE := $(if $(wildcard $(TOP)/trace/build.mk),analyze)
 vm:
 	$(Q)$(VM_RUN) --build
 
-# ARCH=arm64: the same demo in the arm64 VM (vm/arch/arm64.sh; make passes
-# ARCH on to vm/run and to `make module`, which then cross-builds).
+# KERNEL=/ARCH=: the same demo in that VM (make passes both on to vm/run
+# and to `make module`, which cross-builds for arm64).
 demo:
-	$(Q)scripts/deps.sh build vm $(if $(filter arm64,$(ARCH)),arm64)
+	$(Q)scripts/deps.sh build vm $(if $(filter arm64%,$(ARCH)),arm64)
 	$(Q)$(MAKE) --no-print-directory module $(VM_DEMO_ANALYZE)
 	$(Q)$(VM_RUN) --share $(OUT) $(TOP)/vm/scenarios/demo.sh
 	$(Q)$(TOP)/vm/demo-report $(OUT)

@@ -1,84 +1,43 @@
 # shellcheck shell=bash disable=SC2034,SC2154  # vm/run defines and reads these
-# vm/arch/arm64.sh — the arm64 lab VM, sourced by vm/run --arch arm64.
+# vm/arch/arm64.sh — the arm64 lab VM, sourced by vm/run for --arch arm64
+# and arm64-16k: the arm64_<hook> functions of vm/run's arch_hooks.
 #
-# Debian's arm64 kernel under qemu-system-aarch64 -M virt (TCG), with the
-# arm64 busybox-static and trace-cmd.  None of these can be installed beside
-# the host's amd64 packages, and none needs to be: apt-get download fetches
-# them once into .cache/arm64/vm and dpkg -x unpacks them there; the guest's
-# files are copied from that tree.  The functions below replace vm/run's
-# x86_64 ones of the same name.
+# Debian's arm64 kernel (scripts/target unpacks it into .cache/kernels)
+# under qemu-system-aarch64 -M virt (TCG), with the arm64 busybox-static and
+# trace-cmd.  Those cannot be installed beside the host's amd64 packages,
+# and need not be: apt-get download fetches them once into
+# .cache/arm64/userland and dpkg -x unpacks them there (scripts/debfetch);
+# the guest's files are copied from that tree.
 
-arm64_cache=$top/.cache/arm64/vm
-arm64_root=$arm64_cache/root
+arm64_root=$top/.cache/arm64/userland
 arm64_libdirs="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib"
-
-# Debian names the same kernel build -amd64 and -arm64: follow the host's.
-arm64_kver() {
-	local v img
-	if [ -n "${ARM64_KVER:-}" ]; then
-		echo "$ARM64_KVER"
-		return
-	fi
-	v=
-	for img in /boot/vmlinuz-*-amd64; do
-		[ -e "$img" ] || continue
-		img=${img#/boot/vmlinuz-}
-		[ -d "/lib/modules/$img" ] || continue
-		v=$(printf '%s\n%s\n' "$v" "$img" | sort -V | tail -n 1)
-	done
-	[ -n "$v" ] || need "no /boot/vmlinuz-<ver>-amd64 to derive the arm64 kernel version from (package linux-image-amd64; or set ARM64_KVER=<ver>-arm64)"
-	echo "${v%-amd64}-arm64"
-}
 
 # trace-cmd:arm64 and what it depends on, as apt resolves it (never a list
 # written down here: the names follow the release).
 arm64_packages() {
-	echo "linux-image-$kver:arm64"
 	echo "busybox-static:arm64"
 	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
 		--no-breaks --no-replaces --no-enhances trace-cmd:arm64 2>/dev/null |
 		grep -E '^[a-z0-9][^ <>]*:arm64$' | sort -u
 }
 
-# Download and unpack once; the stamp names the kernel, so a new version
-# is fetched beside nothing stale.
+# Download and unpack once, the same for every arm64 kernel.
 arm64_fetch() {
-	local stamp=$arm64_root/.kmemlab-$kver pkgs
-	[ -f "$stamp" ] && return
+	local pkgs
+	[ -d "$arm64_root" ] && return
 	dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 ||
 		need "apt knows no arm64 packages: as root run dpkg --add-architecture arm64 && apt-get update"
-	depmod=$(PATH=$PATH:/sbin:/usr/sbin command -v depmod) ||
-		need "depmod not found (package kmod)"
 	pkgs=$(arm64_packages)
 	echo "$pkgs" | grep -q '^trace-cmd:arm64$' ||
 		need "apt cannot resolve trace-cmd:arm64 (apt-get update after dpkg --add-architecture arm64?)"
-	echo "$prog: fetching arm64 packages for $kver into $arm64_cache" >&2
-	rm -rf "$arm64_cache"
-	mkdir -p "$arm64_cache/deb" "$arm64_root" || die "cannot create $arm64_cache"
+	echo "$prog: fetching the arm64 busybox and trace-cmd into $arm64_root" >&2
 	# shellcheck disable=SC2086  # one package a word
-	(cd "$arm64_cache/deb" && apt-get download -q=2 \
-		-o APT::Sandbox::User="$(id -un)" $pkgs) ||
-		need "apt-get download of the arm64 packages failed: ${pkgs//$'\n'/ }"
-	for deb in "$arm64_cache"/deb/*.deb; do
-		dpkg -x "$deb" "$arm64_root" || die "dpkg -x $deb failed"
-	done
-	# The package's postinst would have run depmod: do it here.
-	"$depmod" -b "$arm64_root" "$kver" ||
-		die "depmod -b $arm64_root $kver failed"
-	touch "$stamp"
+	DEBFETCH_PROG=$prog "$top/scripts/debfetch" unpack host "$arm64_root" $pkgs ||
+		exit 125
 }
 
-find_kernel() {
-	kver=$(arm64_kver) || exit 125
-	case $kver in *-arm64) ;; *) die "ARM64_KVER=$kver does not end in -arm64" ;; esac
+arm64_tools() {
 	arm64_fetch
-	kernel=$arm64_root/boot/vmlinuz-$kver
-	moddir=$arm64_root/lib/modules/$kver
-	[ -r "$kernel" ] || need "no $kernel (linux-image-$kver:arm64 did not unpack?)"
-	[ -f "$moddir/modules.dep" ] || need "no $moddir/modules.dep"
-}
-
-check_tools() {
 	qemu=$(command -v qemu-system-aarch64) ||
 		need "qemu-system-aarch64 not found (package qemu-system-arm)"
 	busybox=$arm64_root/bin/busybox
@@ -86,15 +45,12 @@ check_tools() {
 	tracecmd=$arm64_root/usr/bin/trace-cmd
 	[ -x "$tracecmd" ] || need "no $tracecmd (trace-cmd:arm64 did not unpack?)"
 	command -v readelf >/dev/null || need "readelf not found (package binutils)"
-	command -v cpio >/dev/null || need "cpio not found (package cpio)"
-	kodir=$top/build/arm64
-	ls "$kodir"/*.ko >/dev/null 2>&1 ||
-		echo "$prog: no $kodir/*.ko: run 'make module ARCH=arm64' first" >&2
+	perf=
 }
 
 # busybox --list-full cannot run here: the applet names come from the
 # arm64 binary's own table, which the amd64 busybox-static shares.
-busybox_applets() {
+arm64_applets() {
 	if [ -x /bin/busybox ]; then
 		/bin/busybox --list-full
 	else
@@ -116,7 +72,7 @@ arm64_find_lib() {
 	return 1
 }
 
-copy_with_libs() {
+arm64_copy_with_libs() {
 	local bin=$1 root=$2 dest=${3:-/usr/bin/${1##*/}} interp lib path i
 	local -a todo
 	local -A seen=()
@@ -146,18 +102,24 @@ copy_with_libs() {
 }
 
 # Debian's arm64 vmlinuz is a gzip'd Image, which QEMU unpacks itself.
-ensure_vmlinux() {
+arm64_boot_image() {
 	boot_image=$kernel
 }
 
-# TCG only: the host is not arm64.
-accel_args() {
-	[ "$accel" = kvm ] && die "--kvm: cannot run an arm64 guest with KVM on this host"
-	echo "-accel tcg"
+# The host is not arm64.
+arm64_kvm() {
+	[ "$(uname -m)" = aarch64 ]
 }
 
-qemu_machine_args() {
-	echo "-machine virt -cpu cortex-a72"
+# 16 KiB pages need a CPU with that translation granule: cortex-a72 has
+# none, cortex-a76 (the Raspberry Pi 5's) has.
+arm64_qemu_args() {
+	case $target_arch in
+	arm64-16k) echo "-machine virt -cpu cortex-a76" ;;
+	*) echo "-machine virt -cpu cortex-a72" ;;
+	esac
 }
 
-guest_console=ttyAMA0
+arm64_console() {
+	echo ttyAMA0
+}
