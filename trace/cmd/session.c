@@ -55,7 +55,7 @@ int session_check(char *err, size_t len)
 			continue;
 		if (!strcmp(e->system, "kmemlab"))
 			err_set(err, len, errno,
-				"no kmemlab events in %s: kmemlab_trace.ko is not loaded (insmod module/kmemlab_trace.ko)",
+				"no kmemlab events in %s: kmemlab_trace.ko is not loaded (insmod build/module/$(uname -r)/kmemlab_trace.ko)",
 				dir);
 		else
 			err_set(err, len, errno, "this kernel has no %s:%s event in %s",
