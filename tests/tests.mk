@@ -23,9 +23,11 @@ UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(TRACE_UNIT)/%)
 UNIT_ASAN_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(TRACE_ASAN)/unit/%)
 
+# The modules with W=1, as the module suite builds them: built once.
 check:
 	$(Q)scripts/deps.sh
-	$(Q)$(MAKE) --no-print-directory module analyze analyze-asan
+	$(Q)$(MAKE) --no-print-directory module W=1
+	$(Q)$(MAKE) --no-print-directory analyze analyze-asan
 	$(Q)OUT=$(OUT) tests/run-all
 
 .PHONY: check
