@@ -16,7 +16,10 @@ out=/out/trace.dat
 # Record in RAM (per-CPU temp files, then one merge); copy once at the end.
 rec=/tmp/trace.dat
 sizes="1000 2000 4000 10000 50000"
-multi=300000
+# Two of the largest blocks and a smaller one, whatever the page size
+# (300536 structs on 4 KiB pages, order-11 blocks on 16 KiB).
+kmemlab_geometry /tmp/geometry.txt
+multi=$(kmemlab_size "2*B+300*P-8")
 
 step() {
 	echo "demo: $*"
