@@ -237,6 +237,87 @@ void kmemlab_buddy_merge(const struct kmemlab_run *run, u32 block,
 			    pcp_order(order), zone->name);
 }
 
+/* Did the block just allocated come whole off a free list (no split)? */
+static bool taken_whole(struct page *page, unsigned int order)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long flags;
+	unsigned int source;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	source = source_order(zone, page_to_pfn(page), order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return source == order;
+}
+
+/**
+ * kmemlab_buddy_can_force_split() - may force_split make a block a split?
+ * @order: the order of the block to be allocated
+ *
+ * Only when it is served from the free lists (not a per-CPU list, which
+ * has blocks of its own) and a larger block can exist to be cut.
+ */
+bool kmemlab_buddy_can_force_split(unsigned int order)
+{
+	return !pcp_order(order) && order < LARGEST_ORDER;
+}
+
+/**
+ * kmemlab_buddy_hold() - hold the free blocks of @order, so that the next
+ * allocation of that order must be cut from a larger block
+ * @held: where the blocks are kept until kmemlab_buddy_release()
+ * @order: a pages experiment's order (kmemlab_buddy_can_force_split())
+ *
+ * __rmqueue_smallest() takes a free block of exactly @order first, on the
+ * allocation's own migratetype list (GFP_KERNEL: unmovable), so whether
+ * the lab's block is a split depends on what the machine left free.
+ * Allocate with the experiment's flags until a block comes from a split:
+ * the blocks that came whole are held; the split one is given back at
+ * once, where it merges with the remnants it just left, so the larger
+ * block is whole again for the experiment.  Other CPUs may free a block
+ * of @order in between; the experiment's kmemlab_split says what really
+ * happened.
+ *
+ * Return: 0 (also when KMEMLAB_HOLD_MAX blocks were not enough: logged),
+ * or -ENOMEM with nothing held.
+ */
+int kmemlab_buddy_hold(struct kmemlab_held *held, unsigned int order)
+{
+	struct page *page;
+
+	held->nr = 0;
+	held->order = order;
+	while (held->nr < KMEMLAB_HOLD_MAX) {
+		page = alloc_pages(KMEMLAB_GFP, order);
+		if (!page) {
+			pr_err("force_split: cannot allocate an order-%u block\n",
+			       order);
+			kmemlab_buddy_release(held);
+			return -ENOMEM;
+		}
+		if (!taken_whole(page, order)) {
+			__free_pages(page, order);
+			pr_info("force_split: held %u free order-%u block%s: the experiment's block is cut from a larger one\n",
+				held->nr, order, held->nr == 1 ? "" : "s");
+			return 0;
+		}
+		held->page[held->nr++] = page;
+	}
+	pr_warn("force_split: %u free order-%u blocks held and more are free: the experiment may take one whole\n",
+		held->nr, order);
+	return 0;
+}
+
+/**
+ * kmemlab_buddy_release() - free what kmemlab_buddy_hold() held
+ * @held: the held blocks; empty afterwards
+ */
+void kmemlab_buddy_release(struct kmemlab_held *held)
+{
+	while (held->nr)
+		__free_pages(held->page[--held->nr], held->order);
+}
+
 /**
  * kmemlab_buddy_applies() - do the run's blocks come from alloc_pages()?
  * @run: the experiment

@@ -99,6 +99,18 @@ struct kmemlab_free_counts {
 	int nr_zones;
 };
 
+/*
+ * Blocks force_split holds: free blocks of the experiment's order that an
+ * allocation would take whole.  More than this and the lab says so.
+ */
+#define KMEMLAB_HOLD_MAX	64
+
+struct kmemlab_held {
+	struct page *page[KMEMLAB_HOLD_MAX];
+	unsigned int nr;
+	unsigned int order;
+};
+
 /* The lab's formula for array[k] of struct j on page i (mod 2^32). */
 static inline unsigned int kmemlab_value(u32 per_page, u32 i, u32 j, u32 k)
 {
@@ -152,6 +164,9 @@ void kmemlab_buddy_merge(const struct kmemlab_run *run, u32 block,
 			 unsigned long pfn, unsigned int order);
 bool kmemlab_buddy_applies(const struct kmemlab_run *run);
 void kmemlab_buddy_free_area(const struct kmemlab_run *run, int phase);
+bool kmemlab_buddy_can_force_split(unsigned int order);
+int kmemlab_buddy_hold(struct kmemlab_held *held, unsigned int order);
+void kmemlab_buddy_release(struct kmemlab_held *held);
 
 /* walk.c */
 u64 kmemlab_walk(unsigned long addr, int *level);

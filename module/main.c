@@ -51,6 +51,11 @@ static const struct kernel_param_ops mode_ops = {
 module_param_cb(mode, &mode_ops, &mode, 0444);
 MODULE_PARM_DESC(mode, "how the load-time experiment gets memory: pages (alloc_pages, default), kmalloc or vmalloc");
 
+static bool force_split;
+module_param(force_split, bool, 0444);
+MODULE_PARM_DESC(force_split, "first hold the free blocks of the load-time block's order, so that block is cut from a larger one (pages mode, one block of order 4 to the largest - 1, not the THP order); freed at unload");
+
+static struct kmemlab_held held;
 static struct kmemlab_run load_run;
 static struct task_struct *load_thread;
 static DECLARE_COMPLETION(load_filled);
@@ -62,7 +67,9 @@ static int kmemlab_thread(void *data)
 	struct kmemlab_run *run = data;
 
 	kmemlab_plan_log(&run->plan);
-	load_ret = kmemlab_run_start(run);
+	load_ret = force_split ? kmemlab_buddy_hold(&held, run->plan.order) : 0;
+	if (!load_ret)
+		load_ret = kmemlab_run_start(run);
 	complete(&load_filled);
 
 	set_current_state(TASK_INTERRUPTIBLE);
@@ -85,6 +92,14 @@ static int start_load_run(void)
 	ret = kmemlab_run_init(&load_run, nr_structs, mode);
 	if (ret)
 		return ret;
+	if (force_split && (mode != KMEMLAB_MODE_PAGES ||
+			    load_run.plan.nr_blocks != 1 ||
+			    !kmemlab_buddy_can_force_split(load_run.plan.order))) {
+		pr_err("force_split=1: needs mode=pages and one block of an order the free lists serve and can split (not %s order %u)\n",
+		       kmemlab_mode_name(mode), load_run.plan.order);
+		ret = -EINVAL;
+		goto release;
+	}
 
 	load_thread = kthread_run(kmemlab_thread, &load_run, "kmemlab");
 	if (IS_ERR(load_thread)) {
@@ -100,6 +115,7 @@ static int start_load_run(void)
 
 stop:
 	kthread_stop(load_thread);
+	kmemlab_buddy_release(&held);
 release:
 	kmemlab_run_release(&load_run);
 	return ret;
@@ -121,6 +137,7 @@ static int __init kmemlab_init(void)
 finish:
 	kthread_stop(load_thread);
 	kmemlab_run_finish(&load_run);
+	kmemlab_buddy_release(&held);
 	kmemlab_run_release(&load_run);
 	return ret;
 }
@@ -130,6 +147,8 @@ static void __exit kmemlab_exit(void)
 	kmemlab_control_exit();
 	kthread_stop(load_thread);
 	kmemlab_run_finish(&load_run);
+	/* after the lab's block, so its merge shows only its own remnants */
+	kmemlab_buddy_release(&held);
 	kmemlab_run_release(&load_run);
 }
 

@@ -1,0 +1,76 @@
+#!/bin/sh
+# The buddy allocator at work (docs/lab.md, part 3), run inside the lab VM
+# to produce every output that part shows:
+#
+#   vm/run --share out/lab vm/scenarios/lab-buddy.sh
+#
+# Writes, in the share: buddy.dat (the recording) and buddy-steps.txt,
+# buddy-report.txt (transcripts: each command after "# ", then what it
+# printed), and, when ./analyze was built, buddy-layout.svg.
+#
+# The two-step: a load with force_split=1 holds an order-4 block cut from
+# a larger free block (run 1); through the control file a second order-4
+# experiment gets the order-4 remnant that split left (run 2) and an
+# order-3 one comes from a per-CPU list (run 3); the unload merges run 1's
+# block back.  Order 4 is 16 pages whatever the page size: nr_structs is
+# computed from the guest's own page size.
+set -u
+
+# shellcheck source-path=SCRIPTDIR/.. source=guest-lib.sh
+. /lib/kmemlab/guest-lib.sh
+kmemlab_prog=lab-buddy
+
+KO=/lib/kmemlab
+CTL=/sys/kernel/debug/kmemlab/run
+out=$PWD
+
+# do_cmd FILE CMD: append "# CMD" and what CMD prints (stdout and stderr) to
+# FILE, the way a terminal shows it.  The paths are the VM's.
+do_cmd() {
+	f=$1
+	shift
+	echo "# $*" >> "$f"
+	sh -c "$*" >> "$f" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || echo "(exit status $rc)" >> "$f"
+}
+
+page_size=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
+[ -n "$page_size" ] || kmemlab_die "cannot read KernelPageSize from /proc/self/smaps"
+order4=$((page_size / 32 * 16))
+order3=$((page_size / 32 * 8))
+
+cd /tmp || kmemlab_die "no /tmp"
+rm -f "$out"/buddy-*.txt "$out"/buddy.dat "$out"/buddy-layout.svg
+insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
+dmesg -c > /dev/null
+
+kmemlab_record_start /tmp/buddy.dat /tmp/record.log -b 4096 -e kmemlab \
+	-e kmem:mm_page_alloc -e kmem:mm_page_free \
+	-e kmem:mm_page_alloc_zone_locked -e kmem:mm_page_pcpu_drain \
+	-e kmem:mm_page_alloc_extfrag
+
+f=$out/buddy-steps.txt
+do_cmd "$f" "cat /proc/buddyinfo"
+do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=$order4 force_split=1"
+do_cmd "$f" "dmesg -c"
+do_cmd "$f" "cat /proc/buddyinfo"
+do_cmd "$f" "echo $order4 > $CTL"
+do_cmd "$f" "echo $order3 > $CTL"
+do_cmd "$f" "rmmod kmemlab"
+do_cmd "$f" "dmesg -c"
+
+kmemlab_record_stop || kmemlab_die "trace-cmd record failed: $(cat /tmp/record.log)"
+cp /tmp/buddy.dat "$out/buddy.dat" || kmemlab_die "cannot copy buddy.dat to $out"
+
+f=$out/buddy-report.txt
+do_cmd "$f" "trace-cmd report -F 'kmemlab_split' -F 'kmemlab_merge' buddy.dat"
+if command -v analyze > /dev/null; then
+	do_cmd "$f" "analyze report buddy.dat"
+	do_cmd "$f" 'analyze check buddy.dat; echo $?'
+	do_cmd "$f" "analyze layout buddy.dat -o $out/buddy-layout.svg"
+else
+	echo "lab-buddy: analyze is not in the VM (build ./analyze first): no analyzer output" >&2
+fi
+rmmod kmemlab_trace
+exit 0
