@@ -39,6 +39,8 @@ int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
 		return 0;
 	}
 	m->sys.allocs[ev->order][model_mt_column(ev->migratetype)]++;
+	if (m->pcp_freed.count)
+		model_buddy_page_alloc(m, ts, ev->pfn);
 	kp = hmap_findnew(&m->kpages, ev->pfn, &created);
 	if (!kp)
 		return -1;

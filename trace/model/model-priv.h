@@ -24,6 +24,31 @@ struct kpage {
 	struct block_ref ref;
 };
 
+/* One of the kernel's free-list events, kept a while to match blocks with. */
+struct kmem_recent {
+	uint64_t ts;
+	uint64_t pfn;
+	uint32_t order;
+	int cpu;
+	bool refill;
+	int alloc_mt;
+	int fallback_mt;
+	int fallback_order;
+};
+
+/*
+ * The last MODEL_RECENT events of one kind: a block's kmemlab_split comes
+ * right after its allocation, so its zone_locked or extfrag event is among
+ * them; memory stays fixed however long the recording.
+ */
+#define MODEL_RECENT 1024
+
+struct recent_ring {
+	struct kmem_recent e[MODEL_RECENT];
+	unsigned int next;
+	unsigned int count;
+};
+
 struct model {
 	struct model_run **runs;
 	size_t nr_runs;
@@ -34,6 +59,11 @@ struct model {
 	struct model_sys sys;
 	struct flag_names gfp;
 	bool finished;
+	/* model-buddy.c: allocated at the first event of their kind */
+	struct recent_ring *zone_locked;
+	struct recent_ring *drains;
+	struct recent_ring *extfrags;
+	struct hmap pcp_freed;	/* pfn -> struct block_ref: freed to a list */
 };
 
 /* The column of a migratetype in the tables; the last one: any other. */
@@ -52,6 +82,10 @@ void model_block_settle(struct model_run *r, struct model_block *b);
 /* Block b of run r and the kernel's live page kp are one allocation. */
 void model_kernel_link(struct model *m, struct model_run *r,
 		       struct model_block *b, struct kpage *kp);
+struct model_run *model_run_of(struct model *m, uint32_t id);
+uint32_t model_run_index(const struct model *m, const struct model_run *r);
+/* model-buddy.c: a page allocation takes a block off a per-CPU list. */
+void model_buddy_page_alloc(struct model *m, uint64_t ts, uint64_t pfn);
 /* model-walk.c: the walk's share of one kmemlab_translate. */
 int model_walk_note(struct model_run *r, const struct kmemlab_translate_ev *ev);
 

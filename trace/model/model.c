@@ -23,6 +23,7 @@ struct model *model_new(void)
 	hmap_init(&m->blocks, sizeof(struct block_ref));
 	hmap_init(&m->kpages, sizeof(struct kpage));
 	m->sys.max_order = MODEL_DEFAULT_MAX_ORDER;
+	hmap_init(&m->pcp_freed, sizeof(struct block_ref));
 	return m;
 }
 
@@ -43,9 +44,13 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	for (i = 0; i < m->nr_runs; i++) {
-		for (j = 0; j < m->runs[i]->nr_block_slots; j++)
+		for (j = 0; j < m->runs[i]->nr_block_slots; j++) {
 			block_drop_maps(&m->runs[i]->blocks[j]);
+			free(m->runs[i]->blocks[j].split);
+			free(m->runs[i]->blocks[j].merge);
+		}
 		free(m->runs[i]->blocks);
+		free(m->runs[i]->areas);
 		free(m->runs[i]->ranges);
 		free(m->runs[i]);
 	}
@@ -53,6 +58,10 @@ void model_free(struct model *m)
 	hmap_release(&m->run_ids);
 	hmap_release(&m->blocks);
 	hmap_release(&m->kpages);
+	free(m->zone_locked);
+	free(m->drains);
+	free(m->extfrags);
+	hmap_release(&m->pcp_freed);
 	flag_names_release(&m->gfp);
 	free(m);
 }
@@ -148,6 +157,16 @@ static bool geometry_valid(const struct kmemlab_run_begin_ev *ev,
 	       (!ev->pud_shift || (ev->pud_shift > page_shift && ev->pud_shift < 64 &&
 				   ev->pud_shift >= ev->pmd_shift)) &&
 	       !(kmax & (kmax - 1));
+}
+
+struct model_run *model_run_of(struct model *m, uint32_t id)
+{
+	return run_findnew(m, id);
+}
+
+uint32_t model_run_index(const struct model *m, const struct model_run *r)
+{
+	return run_index(m, r);
 }
 
 static bool plan_valid(const struct kmemlab_run_begin_ev *ev)

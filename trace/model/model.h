@@ -125,6 +125,171 @@ struct kmem_page_free_ev {
 	uint32_t order;
 };
 
+/*
+ * The buddy allocator around each block (docs/events.md, "The buddy
+ * allocator around each block"): kmemlab_split, kmemlab_merge,
+ * kmemlab_free_area, and the kernel's events they are matched with.
+ */
+#define MODEL_BUDDY_NR_ORDERS	16	/* room for every page size's free lists */
+#define MODEL_BUDDY_NR_ZONES	4	/* DMA, DMA32, Normal, Movable */
+#define MODEL_ZONE_LEN		16	/* zone name, NUL included */
+
+struct kmemlab_split_ev {
+	uint32_t run;
+	uint32_t block;
+	uint64_t pfn;
+	uint32_t order;
+	int source_order;	/* -1: per-CPU list */
+	uint64_t source_pfn;	/* MODEL_PFN_NONE: per-CPU list */
+	bool pcp;
+	bool clean;
+	const char *zone;
+	uint32_t nr_before;	/* 0: free counts before unknown */
+	uint32_t nr_orders;
+	const uint32_t *free_before;
+	const uint32_t *free_after;
+};
+
+struct kmemlab_merge_ev {
+	uint32_t run;
+	uint32_t block;
+	uint64_t pfn;
+	uint32_t order;
+	int merged_order;	/* -1: in no free block (a per-CPU list) */
+	uint64_t merged_pfn;
+	bool pcp;
+	const char *zone;
+};
+
+struct kmemlab_free_area_ev {
+	uint32_t run;
+	int phase;		/* 0 begin, 1 end */
+	int node;
+	bool buddy_blocks;
+	const char *zone;
+	uint32_t nr_orders;
+	const uint32_t *nr_free;
+};
+
+/* kmem:mm_page_alloc_zone_locked, mm_page_pcpu_drain, mm_page_alloc_extfrag */
+struct kmem_zone_locked_ev {
+	uint64_t pfn;
+	uint32_t order;
+	int migratetype;
+	bool percpu_refill;
+};
+
+struct kmem_pcpu_drain_ev {
+	uint64_t pfn;
+	uint32_t order;
+	int migratetype;
+};
+
+struct kmem_extfrag_ev {
+	uint64_t pfn;
+	int alloc_order;
+	int fallback_order;
+	int alloc_migratetype;
+	int fallback_migratetype;
+};
+
+/* Where a block came from, as far as its kmemlab_split tells. */
+enum model_came {
+	MODEL_CAME_SPLIT,	/* clean: cut from a larger free block */
+	MODEL_CAME_EXACT,	/* clean: a free block of its order, whole */
+	MODEL_CAME_PCP,		/* a per-CPU list */
+	MODEL_CAME_DISTURBED,	/* other allocations changed the lists */
+	MODEL_CAME_BROKEN,	/* the event contradicts the buddy rules */
+	MODEL_NR_CAME,
+};
+
+/* Rules of expand() a kmemlab_split can break (model_split_broken()). */
+enum model_split_rule {
+	MODEL_SPLIT_PCP_SOURCE	= 0x01,	/* per-CPU, yet a source block */
+	MODEL_SPLIT_RANGE	= 0x02,	/* source order outside [order, largest] */
+	MODEL_SPLIT_START	= 0x04,	/* source block does not start at the block */
+	MODEL_SPLIT_ALIGN	= 0x08,	/* block not aligned to the source order */
+	MODEL_SPLIT_COUNTS	= 0x10,	/* clean, yet counts moved otherwise */
+	MODEL_SPLIT_BLOCK	= 0x20,	/* pfn or order not the block's */
+};
+
+struct model_split {
+	uint64_t ts;
+	int cpu;
+	int source_order;
+	uint64_t source_pfn;
+	bool pcp;
+	bool clean;
+	uint64_t event_pfn;	/* as the event said (== block pfn unless broken) */
+	uint32_t event_order;
+	char zone[MODEL_ZONE_LEN];
+	uint32_t nr_orders;
+	bool has_before;
+	uint32_t before[MODEL_BUDDY_NR_ORDERS];
+	uint32_t after[MODEL_BUDDY_NR_ORDERS];
+	unsigned int broken;	/* MODEL_SPLIT_* rules broken */
+	int came;		/* enum model_came */
+
+	/* kmem:mm_page_alloc_zone_locked of this pfn and order, since run begin */
+	bool zone_locked;
+	bool refill;		/* it had percpu_refill=1 */
+	uint64_t zone_locked_ts;
+	int zone_locked_cpu;
+	/* kmem:mm_page_alloc_extfrag of this pfn: a fallback */
+	bool extfrag;
+	int fallback_order;
+	int fallback_migratetype;
+	int alloc_migratetype;
+};
+
+/* Rules a kmemlab_merge can break (model_merge_broken()). */
+enum model_merge_rule {
+	MODEL_MERGE_RANGE	= 0x01,	/* merged order outside [order, largest] */
+	MODEL_MERGE_COVER	= 0x02,	/* merged block misaligned or not covering */
+	MODEL_MERGE_NONE	= 0x04,	/* in no free block, yet not per-CPU */
+	MODEL_MERGE_BLOCK	= 0x08,	/* pfn or order not the block's */
+};
+
+struct model_merge {
+	uint64_t ts;
+	int cpu;
+	int merged_order;
+	uint64_t merged_pfn;
+	bool pcp;
+	uint64_t event_pfn;
+	uint32_t event_order;
+	unsigned int broken;	/* MODEL_MERGE_* */
+	bool drained;		/* kmem:mm_page_pcpu_drain of this pfn and order */
+	uint64_t drain_ts;
+	bool reused;		/* kmem:mm_page_alloc of the pfn off the list */
+	uint64_t reuse_ts;
+};
+
+/* One zone's free blocks per order at a run's begin and end. */
+struct model_free_area {
+	char zone[MODEL_ZONE_LEN];
+	int node;
+	uint32_t nr_orders;
+	bool has_begin;
+	bool has_end;
+	uint32_t begin[MODEL_BUDDY_NR_ORDERS];
+	uint32_t end[MODEL_BUDDY_NR_ORDERS];
+};
+
+/* Recording-wide: the buddy events and the kernel's free-list events. */
+struct model_buddy_sys {
+	bool has_buddy;		/* any kmemlab_split, merge or free_area */
+	bool has_kmem;		/* any of the three kernel events */
+	uint32_t nr_orders;	/* the largest nr_orders seen */
+	uint64_t splits;
+	uint64_t merges;
+	uint64_t unmatched;	/* split/merge of no allocated block */
+	uint64_t zone_locked;
+	uint64_t refills;	/* zone_locked with percpu_refill=1 */
+	uint64_t drains;
+	uint64_t extfrags;
+};
+
 /* One block of a run, as the module and the kernel reported it. */
 struct model_block {
 	uint32_t index;
@@ -157,6 +322,9 @@ struct model_block {
 	int kernel_migratetype;
 	uint64_t kernel_gfp_flags;
 	bool kernel_free_seen;
+
+	struct model_split *split;	/* kmemlab_split, or NULL */
+	struct model_merge *merge;	/* kmemlab_merge, or NULL */
 
 	uint64_t *fill_map;	/* live blocks only: pages filled / verified / */
 	uint64_t *verify_map;	/* seen off the block's pfn range */
@@ -229,6 +397,11 @@ struct model_run {
 	uint32_t range_cap;		/* allocated entries (internal) */
 	uint32_t largest_range;		/* pages */
 
+	/* kmemlab_free_area: the zones at begin and end, in event order */
+	struct model_free_area *areas;
+	uint32_t nr_areas;
+	bool buddy_blocks;		/* split/merge apply (with nr_areas) */
+
 	uint64_t stray_pages;		/* page events outside every block */
 	uint64_t unmatched_frees;	/* kmemlab_free of no live block */
 	uint64_t invalid_events;	/* rejected as bad input */
@@ -257,6 +430,7 @@ struct model_sys {
 	 */
 	uint32_t max_order;
 	bool max_order_recorded;	/* some run_begin carried max_order */
+	struct model_buddy_sys buddy;
 };
 
 struct model;
@@ -288,6 +462,18 @@ int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
 			    const struct kmem_page_alloc_ev *ev);
 int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 			   const struct kmem_page_free_ev *ev);
+int model_handle_split(struct model *m, uint64_t ts, int cpu,
+		       const struct kmemlab_split_ev *ev);
+int model_handle_merge(struct model *m, uint64_t ts, int cpu,
+		       const struct kmemlab_merge_ev *ev);
+int model_handle_free_area(struct model *m, uint64_t ts, int cpu,
+			   const struct kmemlab_free_area_ev *ev);
+int model_handle_zone_locked(struct model *m, uint64_t ts, int cpu,
+			     const struct kmem_zone_locked_ev *ev);
+int model_handle_pcpu_drain(struct model *m, uint64_t ts, int cpu,
+			    const struct kmem_pcpu_drain_ev *ev);
+int model_handle_extfrag(struct model *m, uint64_t ts, int cpu,
+			 const struct kmem_extfrag_ev *ev);
 /* The ring buffer dropped events before ts on cpu; count < 0: unknown. */
 void model_handle_missed(struct model *m, uint64_t ts, int cpu, long long count);
 
@@ -324,5 +510,16 @@ bool model_block_aligned(const struct model_block *b);
  * nor for vmalloc of more than one page (the bulk allocator is silent).
  */
 bool model_run_expects_page_alloc(const struct model_run *r);
+
+/*
+ * The buddy rules a split or a merge event breaks (MODEL_SPLIT_* /
+ * MODEL_MERGE_*), 0 when it agrees with them; a disturbed split breaks
+ * none (docs/analyze.md).
+ */
+unsigned int model_split_broken(const struct model_block *b);
+unsigned int model_merge_broken(const struct model_block *b);
+/* The free block of order j that splitting left beside b: P + 2^j. */
+uint64_t model_split_remnant(const struct model_block *b, uint32_t j);
+const char *model_came_name(int came);	/* "split", "exact", "pcp", ... */
 
 #endif /* _KMEMLAB_MODEL_H */

@@ -64,26 +64,79 @@ enum {
 	PFREE_PFN, PFREE_ORDER,
 };
 
+enum {
+	SPLIT_RUN, SPLIT_BLOCK, SPLIT_PFN, SPLIT_ORDER, SPLIT_SOURCE_ORDER,
+	SPLIT_SOURCE_PFN, SPLIT_PCP, SPLIT_CLEAN, SPLIT_ZONE, SPLIT_NR_BEFORE,
+	SPLIT_NR_ORDERS, SPLIT_FREE_BEFORE, SPLIT_FREE_AFTER,
+};
+
+enum {
+	MERGE_RUN, MERGE_BLOCK, MERGE_PFN, MERGE_ORDER, MERGE_MERGED_ORDER,
+	MERGE_MERGED_PFN, MERGE_PCP, MERGE_ZONE,
+};
+
+enum {
+	AREA_RUN, AREA_PHASE, AREA_NODE, AREA_BUDDY_BLOCKS, AREA_ZONE,
+	AREA_NR_ORDERS, AREA_NR_FREE,
+};
+
+enum {
+	ZL_PFN, ZL_ORDER, ZL_MIGRATETYPE, ZL_PERCPU_REFILL,
+};
+
+enum {
+	DRAIN_PFN, DRAIN_ORDER, DRAIN_MIGRATETYPE,
+};
+
+enum {
+	EXTFRAG_PFN, EXTFRAG_ALLOC_ORDER, EXTFRAG_FALLBACK_ORDER,
+	EXTFRAG_ALLOC_MT, EXTFRAG_FALLBACK_MT,
+};
+
+/*
+ * What an event's array and string fields held, decoded with the record:
+ * the u32 arrays in field order (n: elements the record had, a: the first
+ * MODEL_BUDDY_NR_ORDERS of them) and the one string, NUL-terminated.
+ */
+#define READ_MAX_ARRAYS 2
+
+struct read_extra {
+	uint32_t n[READ_MAX_ARRAYS];
+	uint32_t a[READ_MAX_ARRAYS][MODEL_BUDDY_NR_ORDERS];
+	char str[MODEL_ZONE_LEN];
+};
+
 typedef int (*handler_fn)(struct model *m, const struct tep_record *rec,
 			  const uint64_t *v);
+typedef int (*extra_handler_fn)(struct model *m, const struct tep_record *rec,
+				const uint64_t *v, const struct read_extra *x);
 
-/* A field name starting with '?' is optional: read as 0 when absent. */
+/*
+ * A field name starting with '?' is optional: read as 0 when absent.
+ * After it, '#' marks a dynamic array of u32 (__data_loc u32[]) and '$' a
+ * fixed char array read as a string; events with either have handle_extra.
+ */
 struct event_desc {
 	const char *system;
 	const char *name;
 	handler_fn handle;
 	const char *fields[MAX_FIELDS];
+	extra_handler_fn handle_extra;
 };
 
 /*
  * What reading one field of a record takes, copied out of the format once:
  * the per-record path then touches neither libtraceevent nor strings.
  */
+enum read_kind { KIND_NUMBER, KIND_U32S, KIND_STRING };
+
 struct read_field {
 	int offset;
 	int size;		/* 0: an optional field the recording lacks */
 	bool is_signed;
 	bool is_pfn;		/* all ones at the field's width means -1UL */
+	bool is_relative;	/* __rel_loc: offset from the field's end */
+	unsigned char kind;	/* enum read_kind */
 };
 
 struct read_event {
@@ -243,6 +296,105 @@ static int on_page_free(struct model *m, const struct tep_record *rec,
 	return model_handle_page_free(m, rec->ts, rec->cpu, &ev);
 }
 
+static int on_split(struct model *m, const struct tep_record *rec,
+		    const uint64_t *v, const struct read_extra *x)
+{
+	struct kmemlab_split_ev ev = {
+		.run = v[SPLIT_RUN],
+		.block = v[SPLIT_BLOCK],
+		.pfn = v[SPLIT_PFN],
+		.order = v[SPLIT_ORDER],
+		.source_order = (int)v[SPLIT_SOURCE_ORDER],
+		.source_pfn = v[SPLIT_SOURCE_PFN],
+		.pcp = v[SPLIT_PCP] != 0,
+		.clean = v[SPLIT_CLEAN] != 0,
+		.zone = x->str,
+		.nr_before = v[SPLIT_NR_BEFORE],
+		.nr_orders = v[SPLIT_NR_ORDERS],
+		.free_before = x->a[0],
+		.free_after = x->a[1],
+	};
+
+	/* the arrays must hold what their counts say, and no more */
+	if (x->n[0] != ev.nr_before || x->n[1] != ev.nr_orders)
+		ev.nr_orders = 0;
+	return model_handle_split(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_merge(struct model *m, const struct tep_record *rec,
+		    const uint64_t *v, const struct read_extra *x)
+{
+	struct kmemlab_merge_ev ev = {
+		.run = v[MERGE_RUN],
+		.block = v[MERGE_BLOCK],
+		.pfn = v[MERGE_PFN],
+		.order = v[MERGE_ORDER],
+		.merged_order = (int)v[MERGE_MERGED_ORDER],
+		.merged_pfn = v[MERGE_MERGED_PFN],
+		.pcp = v[MERGE_PCP] != 0,
+		.zone = x->str,
+	};
+
+	return model_handle_merge(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_free_area(struct model *m, const struct tep_record *rec,
+			const uint64_t *v, const struct read_extra *x)
+{
+	struct kmemlab_free_area_ev ev = {
+		.run = v[AREA_RUN],
+		.phase = (int)v[AREA_PHASE],
+		.node = (int)v[AREA_NODE],
+		.buddy_blocks = v[AREA_BUDDY_BLOCKS] != 0,
+		.zone = x->str,
+		.nr_orders = v[AREA_NR_ORDERS],
+		.nr_free = x->a[0],
+	};
+
+	if (x->n[0] != ev.nr_orders)
+		ev.nr_orders = 0;
+	return model_handle_free_area(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_zone_locked(struct model *m, const struct tep_record *rec,
+			  const uint64_t *v)
+{
+	struct kmem_zone_locked_ev ev = {
+		.pfn = v[ZL_PFN],
+		.order = v[ZL_ORDER],
+		.migratetype = (int)v[ZL_MIGRATETYPE],
+		.percpu_refill = v[ZL_PERCPU_REFILL] != 0,
+	};
+
+	return model_handle_zone_locked(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_pcpu_drain(struct model *m, const struct tep_record *rec,
+			 const uint64_t *v)
+{
+	struct kmem_pcpu_drain_ev ev = {
+		.pfn = v[DRAIN_PFN],
+		.order = v[DRAIN_ORDER],
+		.migratetype = (int)v[DRAIN_MIGRATETYPE],
+	};
+
+	return model_handle_pcpu_drain(m, rec->ts, rec->cpu, &ev);
+}
+
+static int on_extfrag(struct model *m, const struct tep_record *rec,
+		      const uint64_t *v)
+{
+	struct kmem_extfrag_ev ev = {
+		.pfn = v[EXTFRAG_PFN],
+		.alloc_order = (int)v[EXTFRAG_ALLOC_ORDER],
+		.fallback_order = (int)v[EXTFRAG_FALLBACK_ORDER],
+		.alloc_migratetype = (int)v[EXTFRAG_ALLOC_MT],
+		.fallback_migratetype = (int)v[EXTFRAG_FALLBACK_MT],
+	};
+
+	return model_handle_extfrag(m, rec->ts, rec->cpu, &ev);
+}
+
 #define KMEMLAB "kmemlab"
 /* kmemlab_alloc and kmemlab_free; a leading '?': optional (older modules). */
 #define BLOCK_FIELDS \
@@ -264,50 +416,107 @@ static const struct event_desc event_table[] = {
 	    [BEGIN_MAX_ORDER] = "?max_order",
 	    [BEGIN_PMD_SHIFT] = "?pmd_shift",
 	    [BEGIN_PUD_SHIFT] = "?pud_shift",
-	    [BEGIN_KMALLOC_MAX_SIZE] = "?kmalloc_max_size" } },
-	{ KMEMLAB, "kmemlab_alloc", on_alloc, BLOCK_FIELDS },
-	{ KMEMLAB, "kmemlab_free", on_free, BLOCK_FIELDS },
+	    [BEGIN_KMALLOC_MAX_SIZE] = "?kmalloc_max_size" }, NULL },
+	{ KMEMLAB, "kmemlab_alloc", on_alloc, BLOCK_FIELDS, NULL },
+	{ KMEMLAB, "kmemlab_free", on_free, BLOCK_FIELDS, NULL },
 	{ KMEMLAB, "kmemlab_translate", on_translate,
 	  { [TR_RUN] = "run", [TR_INDEX] = "index", [TR_PFN] = "pfn",
 	    [TR_PHYS] = "phys", [TR_VIRT] = "virt",
 	    [TR_REF_PHYS] = "ref_phys", [TR_WALK_PHYS] = "walk_phys",
 	    [TR_LIN_PHYS] = "?lin_phys", [TR_LEVEL] = "level",
-	    [TR_MATCH] = "match" } },
+	    [TR_MATCH] = "match" }, NULL },
 	{ KMEMLAB, "kmemlab_fill", on_fill,
 	  { [FILL_RUN] = "run", [FILL_INDEX] = "index", [FILL_PFN] = "pfn",
 	    [FILL_FIRST] = "first", [FILL_LAST] = "last",
-	    [FILL_COUNT] = "count" } },
+	    [FILL_COUNT] = "count" }, NULL },
 	{ KMEMLAB, "kmemlab_verify", on_verify,
 	  { [VERIFY_RUN] = "run", [VERIFY_INDEX] = "index",
 	    [VERIFY_PFN] = "pfn", [VERIFY_CHECKED] = "checked",
-	    [VERIFY_MISMATCHES] = "mismatches" } },
+	    [VERIFY_MISMATCHES] = "mismatches" }, NULL },
 	{ KMEMLAB, "kmemlab_run_end", on_run_end,
 	  { [END_RUN] = "run", [END_RET] = "ret",
 	    [END_MISMATCHES] = "mismatches", [END_FILL_NS] = "fill_ns",
-	    [END_VERIFY_NS] = "verify_ns" } },
+	    [END_VERIFY_NS] = "verify_ns" }, NULL },
 	{ "kmem", "mm_page_alloc", on_page_alloc,
 	  { [PALLOC_PFN] = "pfn", [PALLOC_ORDER] = "order",
 	    [PALLOC_GFP_FLAGS] = "gfp_flags",
-	    [PALLOC_MIGRATETYPE] = "migratetype" } },
+	    [PALLOC_MIGRATETYPE] = "migratetype" }, NULL },
 	{ "kmem", "mm_page_free", on_page_free,
-	  { [PFREE_PFN] = "pfn", [PFREE_ORDER] = "order" } },
+	  { [PFREE_PFN] = "pfn", [PFREE_ORDER] = "order" }, NULL },
+	{ KMEMLAB, "kmemlab_split", NULL,
+	  { [SPLIT_RUN] = "run", [SPLIT_BLOCK] = "block", [SPLIT_PFN] = "pfn",
+	    [SPLIT_ORDER] = "order", [SPLIT_SOURCE_ORDER] = "source_order",
+	    [SPLIT_SOURCE_PFN] = "source_pfn", [SPLIT_PCP] = "pcp",
+	    [SPLIT_CLEAN] = "clean", [SPLIT_ZONE] = "$zone",
+	    [SPLIT_NR_BEFORE] = "nr_before", [SPLIT_NR_ORDERS] = "nr_orders",
+	    [SPLIT_FREE_BEFORE] = "#free_before",
+	    [SPLIT_FREE_AFTER] = "#free_after" }, on_split },
+	{ KMEMLAB, "kmemlab_merge", NULL,
+	  { [MERGE_RUN] = "run", [MERGE_BLOCK] = "block", [MERGE_PFN] = "pfn",
+	    [MERGE_ORDER] = "order", [MERGE_MERGED_ORDER] = "merged_order",
+	    [MERGE_MERGED_PFN] = "merged_pfn", [MERGE_PCP] = "pcp",
+	    [MERGE_ZONE] = "$zone" }, on_merge },
+	{ KMEMLAB, "kmemlab_free_area", NULL,
+	  { [AREA_RUN] = "run", [AREA_PHASE] = "phase", [AREA_NODE] = "node",
+	    [AREA_BUDDY_BLOCKS] = "buddy_blocks", [AREA_ZONE] = "$zone",
+	    [AREA_NR_ORDERS] = "nr_orders", [AREA_NR_FREE] = "#nr_free" },
+	  on_free_area },
+	{ "kmem", "mm_page_alloc_zone_locked", on_zone_locked,
+	  { [ZL_PFN] = "pfn", [ZL_ORDER] = "order",
+	    [ZL_MIGRATETYPE] = "migratetype",
+	    [ZL_PERCPU_REFILL] = "percpu_refill" }, NULL },
+	{ "kmem", "mm_page_pcpu_drain", on_pcpu_drain,
+	  { [DRAIN_PFN] = "pfn", [DRAIN_ORDER] = "order",
+	    [DRAIN_MIGRATETYPE] = "migratetype" }, NULL },
+	{ "kmem", "mm_page_alloc_extfrag", on_extfrag,
+	  { [EXTFRAG_PFN] = "pfn", [EXTFRAG_ALLOC_ORDER] = "alloc_order",
+	    [EXTFRAG_FALLBACK_ORDER] = "fallback_order",
+	    [EXTFRAG_ALLOC_MT] = "alloc_migratetype",
+	    [EXTFRAG_FALLBACK_MT] = "fallback_migratetype" }, NULL },
 };
 
 #define NR_EVENTS ((int)ARRAY_SIZE(event_table))
 
-static bool field_usable(const struct tep_format_field *f)
+static bool field_usable(const struct tep_format_field *f, int kind)
 {
-	return f->size >= 1 && f->size <= 8 && f->offset >= 0 &&
+	if (f->offset < 0)
+		return false;
+	switch (kind) {
+	case KIND_U32S:	/* the field itself is the 4-byte location word */
+		return (f->flags & TEP_FIELD_IS_DYNAMIC) && f->size == 4 &&
+		       f->elementsize == 4;
+	case KIND_STRING:
+		return (f->flags & TEP_FIELD_IS_ARRAY) &&
+		       !(f->flags & TEP_FIELD_IS_DYNAMIC) && f->size >= 1;
+	}
+	return f->size >= 1 && f->size <= 8 &&
 	       !(f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING |
 			     TEP_FIELD_IS_DYNAMIC));
 }
 
-static void field_copy(struct read_field *rf, const struct tep_format_field *f)
+static void field_copy(struct read_field *rf, const struct tep_format_field *f,
+		       int kind)
 {
 	rf->offset = f->offset;
 	rf->size = f->size;
 	rf->is_signed = f->flags & TEP_FIELD_IS_SIGNED;
 	rf->is_pfn = !strcmp(f->name, "pfn");
+	rf->is_relative = f->flags & TEP_FIELD_IS_RELATIVE;
+	rf->kind = kind;
+}
+
+/* The kind a name's marker asks for, past the marker. */
+static int field_kind(const char **name)
+{
+	if (**name == '#') {
+		(*name)++;
+		return KIND_U32S;
+	}
+	if (**name == '$') {
+		(*name)++;
+		return KIND_STRING;
+	}
+	return KIND_NUMBER;
 }
 
 static int bind_fields(struct read_event *re, struct tep_event *ev,
@@ -320,18 +529,21 @@ static int bind_fields(struct read_event *re, struct tep_event *ev,
 	for (i = 0; i < MAX_FIELDS && d->fields[i]; i++) {
 		const char *name = d->fields[i];
 		bool optional = name[0] == '?';
+		int kind;
 
-		f = tep_find_field(ev, name + optional);
+		name += optional;
+		kind = field_kind(&name);
+		f = tep_find_field(ev, name);
 		if (!f && optional)
 			continue;
-		if (!f || !field_usable(f)) {
+		if (!f || !field_usable(f, kind)) {
 			err_set(err, len, EINVAL,
 				"event %s:%s has %s field '%s' (see docs/events.md)",
 				d->system, d->name, f ? "an unusable" : "no",
-				name + optional);
+				name);
 			return -1;
 		}
-		field_copy(&re->fields[i], f);
+		field_copy(&re->fields[i], f, kind);
 	}
 	re->nr_fields = i;
 	return 0;
@@ -491,13 +703,50 @@ static uint64_t field_value(const struct read_field *f, uint64_t v)
 	return v;
 }
 
-static int read_values(const struct read_ctx *ctx,
-		       const struct read_event *re,
-		       const struct tep_record *rec, uint64_t *v)
+/*
+ * A dynamic u32 array: the location word says where in the record (low 16
+ * bits) and how many bytes (high 16); both must lie within the record.
+ */
+static int read_u32s(const struct read_ctx *ctx, const struct read_field *f,
+		     const struct tep_record *rec, uint64_t loc,
+		     struct read_extra *x, int *nr_arrays)
 {
 	const unsigned char *data = rec->data;
-	int i;
+	uint32_t off = loc & 0xffff, bytes = (loc >> 16) & 0xffff, i;
+	int k = (*nr_arrays)++;
+	uint64_t val;
 
+	if (f->is_relative)
+		off += f->offset + f->size;
+	if (k >= READ_MAX_ARRAYS || bytes % 4 || off + bytes > (uint32_t)rec->size)
+		return -1;
+	x->n[k] = bytes / 4;
+	for (i = 0; i < x->n[k] && i < MODEL_BUDDY_NR_ORDERS; i++) {
+		load_field(data + off + 4 * i, 4, ctx->swap, &val);
+		x->a[k][i] = val;
+	}
+	return 0;
+}
+
+static void read_string(const struct read_field *f,
+			const struct tep_record *rec, struct read_extra *x)
+{
+	size_t n = f->size < MODEL_ZONE_LEN ? f->size : MODEL_ZONE_LEN - 1;
+
+	memcpy(x->str, (const char *)rec->data + f->offset, n);
+	x->str[n] = '\0';
+}
+
+static int read_values(const struct read_ctx *ctx,
+		       const struct read_event *re,
+		       const struct tep_record *rec, uint64_t *v,
+		       struct read_extra *x)
+{
+	const unsigned char *data = rec->data;
+	int i, nr_arrays = 0;
+
+	x->n[0] = 0;
+	x->n[1] = 0;
 	for (i = 0; i < re->nr_fields; i++) {
 		const struct read_field *f = &re->fields[i];
 		uint64_t val;
@@ -505,8 +754,16 @@ static int read_values(const struct read_ctx *ctx,
 		v[i] = 0;
 		if (!f->size)
 			continue;
-		if (f->offset + f->size > rec->size ||
-		    load_field(data + f->offset, f->size, ctx->swap, &val))
+		if (f->offset + f->size > rec->size)
+			return -1;
+		if (f->kind == KIND_STRING) {
+			read_string(f, rec, x);
+			continue;
+		}
+		if (load_field(data + f->offset, f->size, ctx->swap, &val))
+			return -1;
+		if (f->kind == KIND_U32S &&
+		    read_u32s(ctx, f, rec, val, x, &nr_arrays))
 			return -1;
 		v[i] = field_value(f, val);
 	}
@@ -530,6 +787,7 @@ int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 {
 	const struct read_event *re;
 	uint64_t v[MAX_FIELDS];
+	struct read_extra x;
 
 	ctx->stats.records++;
 	if (rec->missed_events)
@@ -542,12 +800,14 @@ int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 	re = find_event(ctx, tep_data_type(ctx->tep, rec));
 	if (!re)
 		return 0;
-	if (read_values(ctx, re, rec, v)) {
+	if (read_values(ctx, re, rec, v, &x)) {
 		ctx->stats.bad_records++;
 		return 0;
 	}
 	ctx->stats.handled++;
-	if (re->desc->handle(ctx->m, rec, v) && errno != EINVAL)
+	if ((re->desc->handle_extra ?
+	     re->desc->handle_extra(ctx->m, rec, v, &x) :
+	     re->desc->handle(ctx->m, rec, v)) && errno != EINVAL)
 		return -1;
 	return 0;
 }
