@@ -51,7 +51,7 @@ fi
 expect "check runs" "0 1" "$analyze" check "$trace"
 expect "json" 0 "$analyze" report --json "$trace"
 if command -v python3 >/dev/null; then
-	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="kmemlab-analyze/1"' "$work/out"
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="kmemlab-analyze/2"' "$work/out"
 	then ok "json parses"; else bad "json does not parse"; fi
 fi
 # --sort: the RUNS table in the order the JSON's own numbers give

@@ -184,7 +184,7 @@ def main():
     evs = tracedat.events(pages)
     doc = report_json(analyze, pages)
     if doc:
-        check(doc.get("schema") == "kmemlab-analyze/1", "JSON schema version")
+        check(doc.get("schema") == "kmemlab-analyze/2", "JSON schema version")
         # make records the version it built with in build/version.txt
         # (scripts/version.sh); the JSON must carry that one.
         want = open("build/version.txt").read().strip()

@@ -18,6 +18,10 @@ const struct session_event session_events[] = {
 	{ "kmemlab", NULL, false },
 	{ "kmem", "mm_page_alloc", false },
 	{ "kmem", "mm_page_free", false },
+	/* The free lists around each block (report's came/went lines). */
+	{ "kmem", "mm_page_alloc_zone_locked", true },
+	{ "kmem", "mm_page_pcpu_drain", true },
+	{ "kmem", "mm_page_alloc_extfrag", true },
 	/* When modules came and went: tells a reload from a new run. */
 	{ "module", "module_load", true },
 	{ "module", "module_free", true },

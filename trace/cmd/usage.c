@@ -28,10 +28,17 @@ static const struct analyze_manual manuals[] = {
 	"allocated and wasted, the page and value checks, the fill and verify\n"
 	"timings, the page-table walk (walk vs the kernel's answer, the linear\n"
 	"map, leaf levels, physically contiguous ranges) and every block with\n"
-	"the kernel's kmem:mm_page_alloc of it.  Then the RUNS table, the runs\n"
-	"by buddy order, the kernel's allocations by order x migratetype and a\n"
-	"SUMMARY.  GFP flags are shown by name, decoded with the recording's\n"
-	"own print format.",
+	"the kernel's kmem:mm_page_alloc of it.  With the buddy events\n"
+	"(kmemlab_split, kmemlab_merge, kmemlab_free_area), each block also says\n"
+	"where it came from (split from order K, leaving remnants at P + 2^j; a\n"
+	"free block of its order; a per-CPU list; disturbed) and where it went\n"
+	"(merged up to order K; a per-CPU list, drained), matched with the\n"
+	"kernel's mm_page_alloc_zone_locked, mm_page_pcpu_drain and\n"
+	"mm_page_alloc_extfrag, and each run its zones' free blocks per order at\n"
+	"begin and end.  Then the RUNS table, the runs by buddy order, the\n"
+	"BUDDY tables (order asked x order cut; served by split, exactly, per-CPU),\n"
+	"the kernel's allocations by order x migratetype and a SUMMARY.  GFP\n"
+	"flags are shown by name, decoded with the recording's own print format.",
 	.options =
 	"-r, --run N\n"
 	"    report only run number N (unknown N: exit 2); the kernel-wide\n"
@@ -41,7 +48,7 @@ static const struct analyze_manual manuals[] = {
 	"    structs, pages, order, allocated, waste, waste%, blocks, lifetime,\n"
 	"    fill_ns, verify_ns; a '-' prefix (-waste) sorts descending.\n"
 	"-j, --json\n"
-	"    print one JSON document, schema kmemlab-analyze/1 (docs/analyze.md).\n"
+	"    print one JSON document, schema kmemlab-analyze/2 (docs/analyze.md).\n"
 	"-h, --help\n"
 	"    print this help.",
 	.examples =
@@ -65,7 +72,11 @@ static const struct analyze_manual manuals[] = {
 	"for pages and kmalloc (for vmalloc it is expected to differ, not a\n"
 	"violation), every value verified, every block buddy-aligned,\n"
 	"contiguous, freed, and matched by the kernel's mm_page_alloc where\n"
-	"the kernel emits one.  Each violation is one line on stdout:\n"
+	"the kernel emits one, and every kmemlab_split and kmemlab_merge obeys\n"
+	"the buddy rules (source block starting at the block and aligned to its\n"
+	"order, source order between the block's and the largest, a clean\n"
+	"split's free counts moved as one split explains; a disturbed split is\n"
+	"no violation).  Each violation is one line on stdout:\n"
 	"FILE: run N [block B]: what.",
 	.options =
 	"-h, --help\n"
@@ -84,7 +95,10 @@ static const struct analyze_manual manuals[] = {
 	"Draws every block the kmemlab runs of FILE allocated where it sits in\n"
 	"physical memory: one row per 1024-page chunk that holds a block, one\n"
 	"pixel a page, grid lines at order 6, 8 and 9 boundaries, blocks\n"
-	"coloured by run, leaked blocks outlined red, unaligned ones dashed.\n"
+	"coloured by run, leaked blocks outlined red, unaligned ones dashed;\n"
+	"around a block cut from a larger free block (kmemlab_split), that\n"
+	"block's outline (class='source') and the free remnants it left\n"
+	"(class='remnant', data-order, data-pfn).\n"
 	"Every block is a <rect class='block'> with data-run, data-block,\n"
 	"data-order, data-pfn and data-pages attributes.",
 	.options =
@@ -107,8 +121,9 @@ static const struct analyze_manual manuals[] = {
 	.help = "trace-cmd record of every event a report needs",
 	.desc =
 	"Runs trace-cmd record with every event report reads (-e kmemlab\n"
-	"-e kmem:mm_page_alloc -e kmem:mm_page_free, and module:module_load\n"
-	"and module_free when the kernel has them).  With CMD, records while\n"
+	"-e kmem:mm_page_alloc -e kmem:mm_page_free; kmem:mm_page_alloc_zone_locked,\n"
+	"mm_page_pcpu_drain, mm_page_alloc_extfrag, module:module_load and\n"
+	"module_free when the kernel has them).  With CMD, records while\n"
 	"CMD runs and SECS seconds after; without, until Ctrl-C.  Needs root,\n"
 	"trace-cmd on PATH and kmemlab_trace.ko loaded.",
 	.options =

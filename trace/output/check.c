@@ -69,6 +69,89 @@ static void check_plan(struct verdict *v, const struct model_run *r)
 			  model_order_for_pages(pages));
 }
 
+/* free_after - free_before, "[+1 -1 0 ...]" */
+static const char *fmt_delta(char *buf, size_t len, const struct model_split *s)
+{
+	size_t n = 0;
+	uint32_t j;
+
+	buf[0] = '\0';
+	for (j = 0; j < s->nr_orders && n < len; j++)
+		n += snprintf(buf + n, len - n, "%s%+lld", j ? " " : "[",
+			      (long long)s->after[j] - s->before[j]);
+	if (n < len)
+		snprintf(buf + n, len - n, "]");
+	return buf;
+}
+
+/*
+ * A split whose remnants contradict expand(): never a disturbed one,
+ * whose derived source order is only a lower bound (model-buddy.c).
+ */
+static void check_buddy_split(struct verdict *v, const struct model_run *r,
+			      const struct model_block *b)
+{
+	const struct model_split *s = b->split;
+	unsigned int broken = model_split_broken(b);
+	uint32_t id = r->id, blk = b->index;
+	char delta[256];
+
+	if (broken & MODEL_SPLIT_BLOCK)
+		violation(v, "run %u block %u: kmemlab_split of pfn 0x%" PRIx64
+			  " order %u, not the block's pfn 0x%" PRIx64 " order %u",
+			  id, blk, s->event_pfn, s->event_order, b->pfn, b->order);
+	if (broken & MODEL_SPLIT_PCP_SOURCE)
+		violation(v,
+			  "run %u block %u: per-CPU block with source order %d at 0x%" PRIx64
+			  " (a per-CPU list has none: -1)",
+			  id, blk, s->source_order, s->source_pfn);
+	if (broken & MODEL_SPLIT_RANGE)
+		violation(v,
+			  "run %u block %u: source order %d outside [%u, %u] (the block's order to the largest)",
+			  id, blk, s->source_order, s->event_order, s->nr_orders - 1);
+	if (broken & MODEL_SPLIT_START)
+		violation(v, "run %u block %u: source block at pfn 0x%" PRIx64
+			  ", not at the block's pfn 0x%" PRIx64
+			  " (expand() keeps the low half)",
+			  id, blk, s->source_pfn, s->event_pfn);
+	if (broken & MODEL_SPLIT_ALIGN)
+		violation(v, "run %u block %u: pfn 0x%" PRIx64
+			  " not aligned to its source order %d, so its remnants at P + 2^j are no buddies",
+			  id, blk, s->event_pfn, s->source_order);
+	if (broken & MODEL_SPLIT_COUNTS)
+		violation(v,
+			  "run %u block %u: a clean split from order %d, but the free counts changed by %s",
+			  id, blk, s->source_order, s->has_before ?
+			  fmt_delta(delta, sizeof(delta), s) :
+			  "an unknown amount (no free_before)");
+}
+
+static void check_buddy_merge(struct verdict *v, const struct model_run *r,
+			      const struct model_block *b)
+{
+	const struct model_merge *g = b->merge;
+	unsigned int broken = model_merge_broken(b);
+	uint32_t id = r->id, blk = b->index;
+
+	if (broken & MODEL_MERGE_BLOCK)
+		violation(v, "run %u block %u: kmemlab_merge of pfn 0x%" PRIx64
+			  " order %u, not the block's",
+			  id, blk, g->event_pfn, g->event_order);
+	if (broken & MODEL_MERGE_NONE)
+		violation(v,
+			  "run %u block %u: in no free block after the free, yet not freed to a per-CPU list",
+			  id, blk);
+	if (broken & MODEL_MERGE_RANGE)
+		violation(v,
+			  "run %u block %u: merged order %d below the block's order %u or past the largest",
+			  id, blk, g->merged_order, g->event_order);
+	if (broken & MODEL_MERGE_COVER)
+		violation(v, "run %u block %u: the merged order-%d block at 0x%" PRIx64
+			  " is not aligned or does not hold pfn 0x%" PRIx64 " order %u",
+			  id, blk, g->merged_order, g->merged_pfn, g->event_pfn,
+			  g->event_order);
+}
+
 static void check_block(struct verdict *v, const struct model_run *r,
 			const struct model_block *b, bool has_kmem)
 {
@@ -90,6 +173,10 @@ static void check_block(struct verdict *v, const struct model_run *r,
 	else if (b->free_mismatch)
 		violation(v, "run %u block %u: freed with another order, run or block",
 			  r->id, b->index);
+	if (b->split)
+		check_buddy_split(v, r, b);
+	if (b->merge)
+		check_buddy_merge(v, r, b);
 	if (has_kmem && !b->kernel_alloc_seen && model_run_expects_page_alloc(r))
 		violation(v, "run %u block %u: no kmem:mm_page_alloc of pfn 0x%" PRIx64 " order %u",
 			  r->id, b->index, b->pfn, b->order);

@@ -38,6 +38,25 @@ static const char *run_color(const struct layout *l, size_t idx,
 	return svg_hsl(buf, hue, 0.65, 0.62);
 }
 
+#define SPLIT_LEGEND \
+	"; dashed frame: the free block a block was cut from, white dashed boxes: the free blocks its split left"
+
+static bool seg_split(const struct layout_seg *s)
+{
+	return s->first && s->blk->split &&
+	       s->blk->split->came == MODEL_CAME_SPLIT;
+}
+
+static bool layout_has_splits(const struct layout *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr_segs; i++)
+		if (seg_split(&l->segs[i]))
+			return true;
+	return false;
+}
+
 static void draw_header(const struct layout *l, FILE *out)
 {
 	char a[32], b[32];
@@ -59,8 +78,9 @@ static void draw_header(const struct layout *l, FILE *out)
 		 fmt_size(a, sizeof(a), (uint64_t)LAYOUT_ROW_PAGES * l->page_size),
 		 LAYOUT_ROW_ORDER, fmt_size(b, sizeof(b), l->page_size));
 	svg_text(out, 16, 57, "font-size='11' fill='#555'",
-		 "grid: order-6/8/9 buddy boundaries (faint, medium, dark); blocks of runs that reused pages stack downwards; red outline: never freed; orange dashes: not buddy-aligned%s",
-		 l->nr_undrawn ? "; failed allocations are not drawn" : "");
+		 "grid: order-6/8/9 buddy boundaries (faint, medium, dark); blocks of runs that reused pages stack downwards; red outline: never freed; orange dashes: not buddy-aligned%s%s",
+		 l->nr_undrawn ? "; failed allocations are not drawn" : "",
+		 layout_has_splits(l) ? SPLIT_LEGEND : "");
 }
 
 /* Where the rows sit in the whole of physical memory. */
@@ -215,6 +235,55 @@ static void draw_seg(const struct layout *l, const struct layout_row *r,
 		block_label(s, x, y + l->lane_h - 5, w, out);
 }
 
+/* A stretch of pfns within row r, clipped to it: x and width. */
+static double row_x(const struct layout_row *r, uint64_t pfn, uint64_t pages,
+		    double *w)
+{
+	uint64_t lo = r->chunk * LAYOUT_ROW_PAGES, hi = lo + LAYOUT_ROW_PAGES;
+	uint64_t start = pfn > lo ? pfn : lo, end = pfn + pages < hi ? pfn + pages : hi;
+
+	*w = end > start ? end - start : 0;
+	return LAYOUT_X0 + (start - lo);
+}
+
+/*
+ * Where a block was cut from (kmemlab_split): the source block's outline
+ * over the whole row, and the free remnants it left at P + 2^j in the
+ * block's lane, under the blocks.
+ */
+static void draw_source(const struct layout *l, const struct layout_row *r,
+			const struct layout_seg *s, FILE *out)
+{
+	const struct model_block *b = s->blk;
+	const struct model_split *sp = b->split;
+	double x, w, y = r->y + LAYOUT_ROW_PAD + s->lane * l->lane_h;
+	char attrs[200];
+	uint32_t j;
+
+	x = row_x(r, sp->source_pfn, 1ULL << sp->source_order, &w);
+	snprintf(attrs, sizeof(attrs),
+		 "class='source' data-run='%u' data-block='%u' data-order='%d' data-pfn='0x%" PRIx64
+		 "' fill='none' stroke='#333' stroke-width='1.2' stroke-dasharray='5,3'",
+		 s->run->id, b->index, sp->source_order, sp->source_pfn);
+	svg_rect(out, x, r->y + 1, w, r->h - 2, attrs, true);
+	fprintf(out, "<title>run %u block %u was cut from this free order-%d block at pfn 0x%"
+		PRIx64 "</title></rect>\n", s->run->id, b->index, sp->source_order,
+		sp->source_pfn);
+	for (j = b->order; (int)j < sp->source_order; j++) {
+		uint64_t pfn = model_split_remnant(b, j);
+
+		x = row_x(r, pfn, 1ULL << j, &w);
+		snprintf(attrs, sizeof(attrs),
+			 "class='remnant' data-run='%u' data-block='%u' data-order='%u' data-pfn='0x%"
+			 PRIx64
+			 "' fill='#fff' stroke='#666' stroke-width='0.8' stroke-dasharray='2,2'",
+			 s->run->id, b->index, j, pfn);
+		svg_rect(out, x, y, w, l->lane_h - 1, attrs, true);
+		fprintf(out, "<title>left free by run %u block %u's split: order %u at pfn 0x%"
+			PRIx64 "</title></rect>\n", s->run->id, b->index, j, pfn);
+	}
+}
+
 static void draw_rows(const struct layout *l, FILE *out)
 {
 	size_t i, j;
@@ -225,6 +294,9 @@ static void draw_rows(const struct layout *l, FILE *out)
 		if (i && r->chunk != l->rows[i - 1].chunk + 1)
 			draw_gap(l, &l->rows[i - 1], r, out);
 		draw_row_frame(l, r, out);
+		for (j = r->first; j < r->first + r->nr; j++)
+			if (seg_split(&l->segs[j]))
+				draw_source(l, r, &l->segs[j], out);
 		for (j = r->first; j < r->first + r->nr; j++)
 			draw_seg(l, r, &l->segs[j], out);
 	}

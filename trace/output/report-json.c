@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * analyze report --json: the model as one JSON document.  The schema is
- * versioned ("schema": "kmemlab-analyze/1") and documented in
+ * versioned ("schema": "kmemlab-analyze/2") and documented in
  * docs/analyze.md; fields may be added within a version, never renamed.
  */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include "model/model.h"
 #include "report.h"
 
-#define SCHEMA "kmemlab-analyze/1"
+#define SCHEMA "kmemlab-analyze/2"
 
 static void put(struct json_object *o, const char *key, struct json_object *v)
 {
@@ -100,6 +100,8 @@ static struct json_object *block_json(const struct model *m,
 	put(o, "lifetime_ns", b->freed ?
 	    json_object_new_uint64(model_block_lifetime_ns(b)) : NULL);
 	put(o, "kernel", model_sys_get(m)->has_kmem ? kernel_view(m, b) : NULL);
+	if (model_sys_get(m)->buddy.has_buddy)
+		report_json_block_buddy(o, r, b);
 	return o;
 }
 
@@ -193,6 +195,8 @@ static struct json_object *run_json(const struct model *m,
 		if (r->blocks[i].allocated)
 			json_object_array_add(blocks, block_json(m, r, &r->blocks[i]));
 	put(o, "blocks", blocks);
+	if (model_sys_get(m)->buddy.has_buddy)
+		report_json_run_buddy(o, r);
 	return o;
 }
 
@@ -304,6 +308,8 @@ int report_json(const struct model *m, const struct read_stats *st,
 	put(doc, "runs", runs);
 	put(doc, "orders", orders_json(m, f));
 	put(doc, "kernel", s->has_kmem ? kernel_json(s) : NULL);
+	if (s->buddy.has_buddy)
+		put(doc, "buddy", report_json_buddy(m, f));
 	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text || fprintf(out, "%s\n", text) < 0) {

@@ -180,6 +180,7 @@ static void print_block(const struct model *m, const struct model_run *r,
 		gfp_names(m, b->gfp_flags, gfp, sizeof(gfp)));
 	print_block_state(b, out);
 	print_kernel_view(m, r, b, out);
+	report_block_buddy(m, r, b, out);
 }
 
 static bool block_troubled(const struct model_block *b)
@@ -274,6 +275,7 @@ void report_run_detail(const struct model *m, const struct model_run *r,
 		print_plan(r, out);
 	print_checks(r, out);
 	report_run_walk(r, out);
+	report_run_free_areas(r, out);
 	if (r->nr_block_slots > MAX_DETAILED_BLOCKS)
 		print_block_ranges(m, r, out);
 	else
@@ -299,7 +301,8 @@ int report_text(const struct model *m, const struct read_stats *st,
 	}
 	if (!shown)
 		fprintf(out, "%s\n\n", no_runs);
-	else if (report_runs_table(m, f, out) || report_orders_table(m, f, out))
+	else if (report_runs_table(m, f, out) || report_orders_table(m, f, out) ||
+		 report_buddy_tables(m, f, out))
 		return -1;
 	/* The kernel's tables cover the whole recording, not one run. */
 	if (!f->one && report_kmem_tables(m, out))

@@ -65,6 +65,12 @@ int report_runs_table(const struct model *m, const struct report_filter *f,
 int report_orders_table(const struct model *m, const struct report_filter *f,
 			FILE *out);
 int report_kmem_tables(const struct model *m, FILE *out);
+/* The buddy allocator around blocks, runs and the recording (report-buddy.c). */
+void report_block_buddy(const struct model *m, const struct model_run *r,
+			const struct model_block *b, FILE *out);
+int report_run_free_areas(const struct model_run *r, FILE *out);
+int report_buddy_tables(const struct model *m, const struct report_filter *f,
+			FILE *out);
 void report_summary(const struct model *m, const struct read_stats *st,
 		    const struct report_filter *f, FILE *out);
 
@@ -78,6 +84,24 @@ void report_summary(const struct model *m, const struct read_stats *st,
 int report_text(const struct model *m, const struct read_stats *st,
 		const struct report_filter *f, const char *source,
 		const char *no_runs, FILE *out);
+
+struct json_object;
+/* The buddy keys of a block, a run and the recording (report-json-buddy.c). */
+void report_json_block_buddy(struct json_object *o, const struct model_run *r,
+			     const struct model_block *b);
+void report_json_run_buddy(struct json_object *o, const struct model_run *r);
+struct json_object *report_json_buddy(const struct model *m,
+				      const struct report_filter *f);
+/* The buddy tables of the blocks of the runs f selects (report-buddy.c). */
+struct buddy_tally {
+	uint64_t source[MODEL_BUDDY_NR_ORDERS][MODEL_BUDDY_NR_ORDERS];
+	uint64_t came[MODEL_BUDDY_NR_ORDERS][MODEL_NR_CAME];
+	uint64_t blocks[MODEL_BUDDY_NR_ORDERS];
+	uint32_t nr_orders;
+};
+
+void report_buddy_tally(const struct model *m, const struct report_filter *f,
+			struct buddy_tally *t);
 
 /* The whole report as one JSON document (schema: docs/analyze.md). */
 int report_json(const struct model *m, const struct read_stats *st,
