@@ -95,8 +95,9 @@ static int start_load_run(void)
 	if (force_split && (mode != KMEMLAB_MODE_PAGES ||
 			    load_run.plan.nr_blocks != 1 ||
 			    !kmemlab_buddy_can_force_split(load_run.plan.order))) {
-		pr_err("force_split=1: needs mode=pages and one block of an order the free lists serve and can split (not %s order %u)\n",
-		       kmemlab_mode_name(mode), load_run.plan.order);
+		pr_err("force_split=1 needs mode=pages and one block of an order the free lists serve (above 3, not the THP order, below the largest); got mode=%s, order %u, %u blocks\n",
+		       kmemlab_mode_name(mode), load_run.plan.order,
+		       load_run.plan.nr_blocks);
 		ret = -EINVAL;
 		goto release;
 	}

@@ -12,7 +12,8 @@
 # split a block between the reads: the host counts such attempts.
 # /proc/pagetypeinfo before each load says whether an unmovable order-4
 # block was free already, in which case the load takes it whole and the
-# lab's first step (a split) cannot happen in that attempt.
+# lab's first step (a split) cannot happen in that attempt.  A last
+# two-step loads with force_split=1, which holds those blocks first.
 #
 # Usage: buddy.sh ATTEMPTS
 
@@ -65,6 +66,19 @@ ctl "kmalloc-slab 0" "$per_page kmalloc"
 ctl "vmalloc 0" "$order4 vmalloc"
 rmmod kmemlab
 kmemlab_note "unload 0 $?"
+
+# The two-step made certain: force_split=1 first holds the free blocks of
+# order 4 that the load would take whole, so its block is cut from a
+# larger one (unless other work frees an order-4 block in between).
+insmod $KO/kmemlab.ko nr_structs=$order4 force_split=1
+kmemlab_note "forced-load 0 $?"
+ctl "forced-again 0" "$order4"
+ctl "forced-order3 0" "$order3"
+rmmod kmemlab
+kmemlab_note "forced-unload 0 $?"
+# force_split is refused where it cannot work: a per-CPU order
+insmod $KO/kmemlab.ko nr_structs=$order3 force_split=1
+kmemlab_note "forced-pcp 0 $?"
 
 kmemlab_record_stop
 kmemlab_note "record 0 $?"

@@ -290,6 +290,45 @@ def check_modes(rec, res, first):
                   f"{name}: no split or merge (not applicable)")
 
 
+def check_forced(rec, res, first, out):
+    """force_split=1: the load's block is a split, the next gets its remnant."""
+    load = rec.one(first, "kmemlab_split")
+    again = rec.one(first + 1, "kmemlab_split")
+    merge = rec.one(first, "kmemlab_merge")
+    if not check(load and again and merge and
+                 res.get(("forced-load", "0")) == 0 and
+                 res.get(("forced-again", "0")) == 0 and
+                 res.get(("forced-unload", "0")) == 0,
+                 f"force_split=1 load (run {first}) and its control-file "
+                 f"order-{LAB_ORDER} experiment ran, split and merge sent"):
+        return
+    with open(os.path.join(out, "dmesg.txt"), errors="replace") as f:
+        held = [line for line in f if "force_split: held" in line]
+    check(len(held) == 1, f"dmesg says how many free order-{LAB_ORDER} "
+          f"blocks force_split held: {held[0].strip() if held else None}")
+    p1, k1 = load["pfn"], load["source_order"]
+    if not load["clean"] or not again["clean"]:
+        print(f"# force_split: free lists changed by others (split clean="
+              f"{load['clean']}, again clean={again['clean']}); disturbed")
+        return
+    check(k1 > LAB_ORDER, f"force_split=1: the load's order-{LAB_ORDER} "
+          f"block was cut from order {k1} (> {LAB_ORDER})")
+    check(again["pfn"] == p1 + (1 << LAB_ORDER) and
+          again["source_order"] == LAB_ORDER,
+          f"the next order-{LAB_ORDER} experiment got the remnant "
+          f"{p1 + (1 << LAB_ORDER):#x} whole (got {again['pfn']:#x}, "
+          f"source order {again['source_order']})")
+    inside = others_took(rec, p1, p1 + (1 << max(k1, 0)), load["_ts"],
+                         merge["_ts"], {p1, again["pfn"]})
+    if not inside:
+        check(merge["merged_order"] >= k1,
+              f"the unload merged {p1:#x} back up to order "
+              f"{merge['merged_order']} (>= {k1})")
+    check(res.get(("forced-pcp", "0")) not in (None, 0),
+          f"force_split=1 with an order-{LAB_ORDER - 1} (per-CPU) load is "
+          f"refused (insmod status {res.get(('forced-pcp', '0'))})")
+
+
 def check_free_areas(rec, nr_orders, zones):
     runs = sorted(rec.runs)
     ok = True
@@ -347,6 +386,8 @@ def main():
           ", ".join(f"{k} {v}" for k, v in counts.items()))
     # run 3 * attempts + 1 is the nr_structs=1 load that hosts them
     check_modes(rec, res, 3 * attempts + 2)
+    # after the three modes' runs: the force_split two-step
+    check_forced(rec, res, 3 * attempts + 5, out)
     return finish(suite)
 
 

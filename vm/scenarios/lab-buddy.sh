@@ -37,8 +37,9 @@ do_cmd() {
 
 page_size=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
 [ -n "$page_size" ] || kmemlab_die "cannot read KernelPageSize from /proc/self/smaps"
-order4=$((page_size / 32 * 16))
-order3=$((page_size / 32 * 8))
+per_page=$((page_size / 32))
+order4=$((per_page * 16))
+order3=$((per_page * 8))
 
 cd /tmp || kmemlab_die "no /tmp"
 rm -f "$out"/buddy-*.txt "$out"/buddy.dat "$out"/buddy-layout.svg
