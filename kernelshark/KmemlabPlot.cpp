@@ -6,7 +6,10 @@
  * spans its lifetime, from kmemlab_alloc to the kmemlab_free with the same
  * pfn.  Ticks mark kmemlab_fill (green, square flag) and kmemlab_verify
  * (blue triangle; red when the page had mismatches); a failed allocation
- * (pfn == -1) is a red tick.
+ * (pfn == -1) is a red tick.  Where the buddy allocator cut a block from a
+ * larger free block (kmemlab_split, source order above the block's), an
+ * orange triangle; where a freed block merged with free buddies into a
+ * larger one (kmemlab_merge), a teal flag; drawn on top of the others.
  */
 #include <algorithm>
 #include <map>
@@ -34,6 +37,8 @@ const Color lifetimeColor(160, 32, 240);
 const Color fillColor(0, 160, 0);
 const Color verifyColor(0, 0, 230);
 const Color badColor(230, 0, 0);
+const Color splitColor(255, 140, 0);
+const Color mergeColor(0, 150, 150);
 
 /* pfn -1 (a failed allocation) has no lifetime. */
 const int64_t failedPfn = -1;
@@ -220,6 +225,7 @@ std::map<int, int64_t> scorePerBin(const kshark_trace_histo *histo,
 int64_t always(int64_t) { return 1; }
 int64_t mismatches(int64_t field) { return field; }
 int64_t failedAlloc(int64_t pfn) { return pfn == failedPfn; }
+int64_t ordersAbove(int64_t field) { return field; }
 
 void drawMarks(KsCppArgV *argv, kmemlab_ks_context *ctx, int val,
 	       int drawAction)
@@ -227,6 +233,18 @@ void drawMarks(KsCppArgV *argv, kmemlab_ks_context *ctx, int val,
 	const kshark_trace_histo *histo = argv->_histo;
 	const Graph *g = argv->_graph;
 	PlotObjList *out = argv->_shapes;
+
+	/* pushed first, drawn last: the split and merge marks stay on top */
+	for (auto &b : scorePerBin(histo, ctx->split, ordersAbove, val,
+				   drawAction))
+		if (b.second > 0)
+			out->push_front(makeTick(g, b.first, 0.95, false,
+						 splitColor));
+	for (auto &b : scorePerBin(histo, ctx->merge, ordersAbove, val,
+				   drawAction))
+		if (b.second > 0)
+			out->push_front(makeTick(g, b.first, 0.95, true,
+						 mergeColor));
 
 	for (auto &b : scorePerBin(histo, ctx->fill, always, val, drawAction))
 		out->push_front(makeTick(g, b.first, 0.6, true, fillColor));

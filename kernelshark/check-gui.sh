@@ -7,8 +7,10 @@
 # the same window size and the same (whole-recording) view: twice without
 # the plugin, once with it.  The two plain runs must give the same picture,
 # so that any difference in the third comes from the plugin's drawing; the
-# plugin's own colours must appear only in the third.  What the recording
-# holds is read with trace-cmd, not with KernelShark.  SHOT, if given,
+# plugin's own colours must appear only in the third, each one whenever the
+# recording holds its events (the split and merge marks: a kmemlab_split
+# above the block's order, a kmemlab_merge with free buddies).  What the
+# recording holds is read with trace-cmd, not with KernelShark.  SHOT, if given,
 # receives the screenshot taken with the plugin.
 set -u
 
@@ -23,6 +25,8 @@ col_box='rgb(160,32,240)'
 col_fill='rgb(0,160,0)'
 col_verify='rgb(0,0,230)'
 col_bad='rgb(230,0,0)'
+col_split='rgb(255,140,0)'
+col_merge='rgb(0,150,150)'
 
 pass=0
 fail=0
@@ -190,6 +194,20 @@ trace_has() {
 	trace-cmd report -i "$work/trace.dat" 2>/dev/null | grep -c " $1:"
 }
 
+# trace_above EVENT FIELD: events whose FIELD (source_order, merged_order)
+# is above their order: splits of a larger block, merges with free buddies.
+trace_above() {
+	trace-cmd report -i "$work/trace.dat" 2>/dev/null |
+		awk -v ev=" $1:" -v f="$2" 'index($0, ev) {
+			o = -1; x = -1
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ "^order=") o = substr($i, 7) + 0
+				if (index($i, f "=") == 1) x = substr($i, length(f) + 2) + 0
+			}
+			if (x > o) n++
+		} END { print n + 0 }'
+}
+
 # Runs without the plugin until two give the same picture; that picture
 # becomes plain1.png.  Now and then one session is shot before KernelShark
 # has drawn its graphs, so a single pair is not a reliable baseline.
@@ -222,10 +240,12 @@ main() {
 	check "plugin exports the KernelShark entry points" \
 		bash -c "nm -D --defined-only '$plugin' | grep -q ' kshark_data_plugin_initializer$' &&
 			 nm -D --defined-only '$plugin' | grep -q ' kshark_data_plugin_deinitializer$'"
-	local n_alloc n_fill n_verify
+	local n_alloc n_fill n_verify n_split n_merge
 	n_alloc=$(trace_has kmemlab_alloc)
 	n_fill=$(trace_has kmemlab_fill)
 	n_verify=$(trace_has kmemlab_verify)
+	n_split=$(trace_above kmemlab_split source_order)
+	n_merge=$(trace_above kmemlab_merge merged_order)
 	check "recording has kmemlab_alloc events ($n_alloc)" [ "$n_alloc" -gt 0 ]
 
 	start_xvfb
@@ -245,6 +265,10 @@ main() {
 
 	check_colour "block lifetime boxes" "$col_box" 1
 	check_colour "kmemlab_fill marks" "$col_fill" "$n_fill"
+	check_colour "kmemlab_split marks ($n_split splits of a larger block)" \
+		"$col_split" "$n_split"
+	check_colour "kmemlab_merge marks ($n_merge merges with free buddies)" \
+		"$col_merge" "$n_merge"
 	# A verify mark is blue, or red when its page had mismatches.
 	local marks
 	marks=$(( $(count_colour "$work/plugin.png" "$col_verify") +

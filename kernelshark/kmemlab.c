@@ -25,6 +25,8 @@ static void free_context(struct kmemlab_ks_context *ctx)
 	drop(ctx->free);
 	drop(ctx->fill);
 	drop(ctx->verify);
+	drop(ctx->split);
+	drop(ctx->merge);
 	/* The macro's __close() only calls us; the object is ours to free. */
 	free(ctx);
 }
@@ -77,6 +79,36 @@ static void on_verify(struct kshark_data_stream *stream, void *rec,
 		keep_field(stream, rec, entry, "mismatches", ctx->verify);
 }
 
+/* How many orders @field (source or merged order) lies above "order". */
+static void keep_orders_above(struct kshark_data_stream *stream, void *rec,
+			      struct kshark_entry *entry, const char *field,
+			      struct kshark_data_container *where)
+{
+	int64_t order, other;
+
+	if (kshark_read_record_field_int(stream, rec, "order", &order) == 0 &&
+	    kshark_read_record_field_int(stream, rec, field, &other) == 0)
+		kshark_data_container_append(where, entry, other - order);
+}
+
+static void on_split(struct kshark_data_stream *stream, void *rec,
+		     struct kshark_entry *entry)
+{
+	struct kmemlab_ks_context *ctx = __get_context(stream->stream_id);
+
+	if (ctx)
+		keep_orders_above(stream, rec, entry, "source_order", ctx->split);
+}
+
+static void on_merge(struct kshark_data_stream *stream, void *rec,
+		     struct kshark_entry *entry)
+{
+	struct kmemlab_ks_context *ctx = __get_context(stream->stream_id);
+
+	if (ctx)
+		keep_orders_above(stream, rec, entry, "merged_order", ctx->merge);
+}
+
 static bool find_events(struct kshark_data_stream *stream,
 			struct kmemlab_ks_context *ctx)
 {
@@ -84,6 +116,9 @@ static bool find_events(struct kshark_data_stream *stream,
 	ctx->free_id = kshark_find_event_id(stream, "kmemlab/kmemlab_free");
 	ctx->fill_id = kshark_find_event_id(stream, "kmemlab/kmemlab_fill");
 	ctx->verify_id = kshark_find_event_id(stream, "kmemlab/kmemlab_verify");
+	/* absent from recordings older than the buddy events: no marks */
+	ctx->split_id = kshark_find_event_id(stream, "kmemlab/kmemlab_split");
+	ctx->merge_id = kshark_find_event_id(stream, "kmemlab/kmemlab_merge");
 
 	if (ctx->alloc_id < 0) {
 		fprintf(stderr,
@@ -104,7 +139,10 @@ static bool init_context(struct kshark_data_stream *stream,
 	ctx->free = kshark_init_data_container();
 	ctx->fill = kshark_init_data_container();
 	ctx->verify = kshark_init_data_container();
-	return ctx->alloc && ctx->free && ctx->fill && ctx->verify;
+	ctx->split = kshark_init_data_container();
+	ctx->merge = kshark_init_data_container();
+	return ctx->alloc && ctx->free && ctx->fill && ctx->verify &&
+	       ctx->split && ctx->merge;
 }
 
 /*
@@ -129,6 +167,8 @@ static void handle_all(struct kshark_data_stream *stream,
 	handle(stream, ctx->free_id, on_free, on);
 	handle(stream, ctx->fill_id, on_fill, on);
 	handle(stream, ctx->verify_id, on_verify, on);
+	handle(stream, ctx->split_id, on_split, on);
+	handle(stream, ctx->merge_id, on_merge, on);
 }
 
 /* Returns 1 when the plugin is active on @stream, 0 when it has nothing to do. */

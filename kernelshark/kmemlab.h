@@ -19,17 +19,24 @@ extern "C" {
 /*
  * The events one stream's plugin instance collects.  Each container keeps
  * the entry (time, CPU, task) plus one field: the block's pfn for alloc,
- * free and fill, the number of mismatches for verify.
+ * free and fill, the number of mismatches for verify; for split and merge
+ * how many orders the free block around the block spans above its own
+ * (source_order - order: > 0 for a split; merged_order - order: > 0 when
+ * the block merged with free buddies; negative for a per-CPU list).
  */
 struct kmemlab_ks_context {
 	int alloc_id;
 	int free_id;
 	int fill_id;
 	int verify_id;
+	int split_id;
+	int merge_id;
 	struct kshark_data_container *alloc;
 	struct kshark_data_container *free;
 	struct kshark_data_container *fill;
 	struct kshark_data_container *verify;
+	struct kshark_data_container *split;
+	struct kshark_data_container *merge;
 };
 
 KS_DECLARE_PLUGIN_CONTEXT_METHODS(struct kmemlab_ks_context)

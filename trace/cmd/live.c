@@ -92,8 +92,12 @@ static int enable_events(struct live *lv, char *err, size_t len)
 	for (i = 0; i < session_nr_events; i++) {
 		const struct session_event *e = &session_events[i];
 
-		/* Module events matter to a recording's reader, not to us. */
-		if (e->optional)
+		/*
+		 * Module events matter to a recording's reader, not to us;
+		 * the optional kmem events do, where this kernel has them.
+		 */
+		if (e->optional && (!strcmp(e->system, "module") ||
+				    !session_event_exists(e)))
 			continue;
 		if (tracefs_event_enable(lv->inst, e->system, e->name)) {
 			snprintf(err, len, "cannot enable %s:%s in instance %s",

@@ -51,7 +51,7 @@ static char **build_argv(const char *out, const char *secs, const char *kb,
 {
 	char **av = calloc(FIXED_ARGS + 2 * session_nr_events + argc + 1,
 			   sizeof(*av));
-	static char names[8][64];
+	static char names[12][64];
 	int n = 0;
 	size_t i;
 

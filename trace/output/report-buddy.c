@@ -206,7 +206,7 @@ int report_run_free_areas(const struct model_run *r, FILE *out)
 		ret = area_rows(t, &r->areas[i], nr);
 	if (!ret) {
 		fprintf(out,
-			"  free lists free blocks per order of each zone at the run's begin and end (kmemlab_free_area)\n");
+			"  free lists blocks per order in each zone at the run's begin and end (kmemlab_free_area)\n");
 		table_print(t, out, "             ");
 	}
 	table_free(t);

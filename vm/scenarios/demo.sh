@@ -2,8 +2,10 @@
 # The kmemlab demo, run inside the lab VM by `make demo` (cwd /out).
 #
 # Records the kmemlab events and the kernel's own buddy allocator events
-# while the lab's experiment runs for several sizes, then once through the
-# control file with more pages than the largest buddy block holds.
+# while the lab's experiment runs for several sizes, then the buddy
+# allocator's two-step (force_split=1, then the control file), then once
+# through the control file with more pages than the largest buddy block
+# holds.
 set -eu
 
 # shellcheck source-path=SCRIPTDIR/.. source=guest-lib.sh
@@ -42,6 +44,19 @@ for n in $sizes; do
 	insmod "$lib/kmemlab.ko" nr_structs="$n" || kmemlab_die "insmod kmemlab.ko nr_structs=$n failed (see dmesg)"
 	rmmod kmemlab || kmemlab_die "rmmod kmemlab failed after nr_structs=$n"
 done
+
+# The buddy allocator's two-step (docs/lab.md, part 3): an order-4 block
+# cut from a larger free block, the order-4 remnant that split left, an
+# order-3 block from a per-CPU list, and the merge back at unload.
+per_page=$(($(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps) / 32))
+order4=$((per_page * 16))
+order3=$((per_page * 8))
+step "insmod kmemlab.ko nr_structs=$order4 force_split=1; echo $order4, $order3 > $control; rmmod kmemlab"
+insmod "$lib/kmemlab.ko" nr_structs="$order4" force_split=1 ||
+	kmemlab_die "insmod kmemlab.ko force_split=1 failed (see dmesg)"
+echo "$order4" >"$control" || kmemlab_die "writing $order4 to $control failed"
+echo "$order3" >"$control" || kmemlab_die "writing $order3 to $control failed"
+rmmod kmemlab || kmemlab_die "rmmod kmemlab failed after the two-step"
 
 step "echo $multi > $control (several blocks)"
 insmod "$lib/kmemlab.ko" || kmemlab_die "insmod kmemlab.ko failed (see dmesg)"
