@@ -38,9 +38,6 @@ static const char *run_color(const struct layout *l, size_t idx,
 	return svg_hsl(buf, hue, 0.65, 0.62);
 }
 
-#define SPLIT_LEGEND \
-	"; dashed frame: the free block a block was cut from, white dashed boxes: the free blocks its split left"
-
 static bool seg_split(const struct layout_seg *s)
 {
 	return s->first && s->blk->split &&
@@ -78,9 +75,8 @@ static void draw_header(const struct layout *l, FILE *out)
 		 fmt_size(a, sizeof(a), (uint64_t)LAYOUT_ROW_PAGES * l->page_size),
 		 LAYOUT_ROW_ORDER, fmt_size(b, sizeof(b), l->page_size));
 	svg_text(out, 16, 57, "font-size='11' fill='#555'",
-		 "grid: order-6/8/9 buddy boundaries (faint, medium, dark); blocks of runs that reused pages stack downwards; red outline: never freed; orange dashes: not buddy-aligned%s%s",
-		 l->nr_undrawn ? "; failed allocations are not drawn" : "",
-		 layout_has_splits(l) ? SPLIT_LEGEND : "");
+		 "grid: order-6/8/9 buddy boundaries (faint, medium, dark); blocks of runs that reused pages stack downwards; red outline: never freed; orange dashes: not buddy-aligned%s",
+		 l->nr_undrawn ? "; failed allocations are not drawn" : "");
 }
 
 /* Where the rows sit in the whole of physical memory. */
@@ -368,6 +364,9 @@ void layout_draw(const struct layout *l, FILE *out)
 	draw_overview(l, out);
 	draw_axis(l, out);
 	draw_rows(l, out);
+	if (layout_has_splits(l))
+		svg_text(out, LAYOUT_X0, l->legend_y - 14, "font-size='11' fill='#555'",
+			 "dashed frame: the free block a block was cut from (kmemlab_split); white dashed boxes: the free blocks that split left");
 	svg_text(out, LAYOUT_X0 - 8, l->legend_y, "text-anchor='end' font-weight='bold'",
 		 "runs");
 	if (l->list)
