@@ -165,10 +165,95 @@ static void feed_kmem(struct model *m, struct input *in, uint64_t ts, int cpu,
 	model_handle_page_alloc(m, ts, cpu, &a);
 }
 
+/* u32 arrays of the buddy events: a count, then that many values (<= 17). */
+static uint32_t take_u32s(struct input *in, uint32_t *a, uint32_t max)
+{
+	uint32_t n = take_raw(in, 1) % (max + 2), i;
+
+	for (i = 0; i < n && i < max; i++)
+		a[i] = take(in);
+	return n;
+}
+
+static void feed_split(struct model *m, struct input *in, uint64_t ts,
+		       int cpu)
+{
+	uint32_t before[MODEL_BUDDY_NR_ORDERS], after[MODEL_BUDDY_NR_ORDERS];
+	struct kmemlab_split_ev ev = {
+		.run = take(in), .block = take(in), .pfn = take(in),
+		.order = take(in), .source_order = (int)take(in),
+		.source_pfn = take(in), .pcp = take(in) & 1,
+		.clean = take(in) & 1, .zone = "DMA32",
+		.free_before = before, .free_after = after,
+	};
+
+	/* as read.c passes them: counts no larger than the arrays */
+	ev.nr_before = take_u32s(in, before, MODEL_BUDDY_NR_ORDERS);
+	ev.nr_orders = take_u32s(in, after, MODEL_BUDDY_NR_ORDERS);
+	if (ev.nr_before > MODEL_BUDDY_NR_ORDERS ||
+	    ev.nr_orders > MODEL_BUDDY_NR_ORDERS)
+		ev.nr_orders = 0;
+	model_handle_split(m, ts, cpu, &ev);
+}
+
+static void feed_merge(struct model *m, struct input *in, uint64_t ts,
+		       int cpu)
+{
+	struct kmemlab_merge_ev ev = {
+		.run = take(in), .block = take(in), .pfn = take(in),
+		.order = take(in), .merged_order = (int)take(in),
+		.merged_pfn = take(in), .pcp = take(in) & 1, .zone = "DMA32",
+	};
+
+	model_handle_merge(m, ts, cpu, &ev);
+}
+
+static void feed_free_area(struct model *m, struct input *in, uint64_t ts,
+			   int cpu)
+{
+	uint32_t nr_free[MODEL_BUDDY_NR_ORDERS];
+	static const char *const zones[] = {
+		"DMA", "DMA32", "Normal", "Movable", "Device",
+	};
+	struct kmemlab_free_area_ev ev = {
+		.run = take(in), .phase = (int)take(in), .node = (int)take(in),
+		.buddy_blocks = take(in) & 1, .zone = zones[take(in) % 5],
+		.nr_free = nr_free,
+	};
+
+	ev.nr_orders = take_u32s(in, nr_free, MODEL_BUDDY_NR_ORDERS);
+	if (ev.nr_orders > MODEL_BUDDY_NR_ORDERS)
+		ev.nr_orders = 0;
+	model_handle_free_area(m, ts, cpu, &ev);
+}
+
+static void feed_free_list(struct model *m, struct input *in, uint64_t ts,
+			   int cpu, unsigned int kind)
+{
+	struct kmem_zone_locked_ev z = {
+		.pfn = take(in), .order = take(in), .migratetype = (int)take(in),
+		.percpu_refill = take(in) & 1,
+	};
+	struct kmem_pcpu_drain_ev d = { z.pfn, z.order, z.migratetype };
+	struct kmem_extfrag_ev x = {
+		.pfn = z.pfn, .alloc_order = (int)z.order,
+		.fallback_order = (int)take(in),
+		.alloc_migratetype = z.migratetype,
+		.fallback_migratetype = (int)take(in),
+	};
+
+	if (kind == 0)
+		model_handle_zone_locked(m, ts, cpu, &z);
+	else if (kind == 1)
+		model_handle_pcpu_drain(m, ts, cpu, &d);
+	else
+		model_handle_extfrag(m, ts, cpu, &x);
+}
+
 /* One event: opcode, timestamp step (time may go backwards), cpu, fields. */
 static void feed_one(struct model *m, struct input *in, uint64_t *ts)
 {
-	unsigned int op = take_raw(in, 1) % 11;
+	unsigned int op = take_raw(in, 1) % 17;
 	uint64_t step = take(in);
 	int cpu = take_raw(in, 1) % 4;
 
@@ -199,6 +284,20 @@ static void feed_one(struct model *m, struct input *in, uint64_t *ts)
 		break;
 	case 9:
 		model_handle_missed(m, *ts, cpu, (long long)take(in));
+		break;
+	case 11:
+		feed_split(m, in, *ts, cpu);
+		break;
+	case 12:
+		feed_merge(m, in, *ts, cpu);
+		break;
+	case 13:
+		feed_free_area(m, in, *ts, cpu);
+		break;
+	case 14:
+	case 15:
+	case 16:
+		feed_free_list(m, in, *ts, cpu, op - 14);
 		break;
 	default:
 		model_handle_missed(m, *ts, cpu, -1);
