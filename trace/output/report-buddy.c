@@ -322,7 +322,8 @@ int report_buddy_tables(const struct model *m, const struct report_filter *f,
 	free(bt);
 	if (ret)
 		return -1;
-	if (s->has_kmem)
+	/* recording-wide, like the kernel's tables: not for --run */
+	if (s->has_kmem && !f->one)
 		fprintf(out, "  kernel free-list events: %" PRIu64
 			" mm_page_alloc_zone_locked (%" PRIu64
 			" refilling per-CPU lists), %" PRIu64 " mm_page_pcpu_drain, %"
