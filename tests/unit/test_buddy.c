@@ -345,6 +345,46 @@ static void test_invalid_events(void **state)
 	assert_null(model_run_get(s->m, 0)->blocks[0].split);
 }
 
+/*
+ * 16 KiB pages on arm64: 12 orders, so order 11 is a valid source and 12
+ * is past the largest.  Counts by the same rules, on 12 orders.
+ */
+static void test_sixteen_k(void **state)
+{
+	struct sim *s = *state;
+	uint32_t before[12] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 9 };
+	uint32_t after[12];
+	struct kmemlab_split_ev ev = {
+		.run = RUN, .block = 0, .pfn = 0x40000, .order = 4,
+		.source_order = 11, .source_pfn = 0x40000, .clean = true,
+		.zone = "DMA", .nr_before = 12, .nr_orders = 12,
+		.free_before = before, .free_after = after,
+	};
+	const struct model_block *b;
+	uint32_t j;
+
+	memcpy(after, before, sizeof(after));
+	after[11]--;
+	for (j = 4; j < 11; j++)
+		after[j]++;
+	begin(s, RUN, 4);
+	alloc(s, RUN, 0x40000, 4);
+	assert_int_equal(model_handle_split(s->m, tick(s), 0, &ev), 0);
+
+	ev.run = RUN + 1;
+	ev.source_order = 12;
+	begin(s, RUN + 1, 4);
+	alloc(s, RUN + 1, 0x40000 + 4096, 4);
+	ev.pfn = ev.source_pfn = 0x40000 + 4096;
+	assert_int_equal(model_handle_split(s->m, tick(s), 0, &ev), 0);
+
+	b = block0(s, 0);
+	assert_int_equal(b->split->came, MODEL_CAME_SPLIT);
+	assert_int_equal(model_split_remnant(b, 10), 0x40000 + 1024);
+	assert_true(model_split_broken(&model_run_get(s->m, 1)->blocks[0]) &
+		    MODEL_SPLIT_RANGE);
+}
+
 /* Free areas: per zone, begin and end. */
 static void test_free_areas(void **state)
 {
@@ -376,6 +416,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clean_counts_wrong, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_not_covering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sixteen_k, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_areas, setup, teardown),
 	};
 
