@@ -289,6 +289,8 @@ check_colour() {
 	check "$1: colour absent without the plugin ($without pixels)" [ "$without" = 0 ]
 	if [ "$3" -gt 0 ]; then
 		check "$1: drawn ($with pixels)" [ "$with" -gt 0 ]
+	else
+		check "$1: none drawn, the recording has none ($with pixels)" [ "$with" = 0 ]
 	fi
 }
 

@@ -79,7 +79,11 @@ static void on_verify(struct kshark_data_stream *stream, void *rec,
 		keep_field(stream, rec, entry, "mismatches", ctx->verify);
 }
 
-/* How many orders @field (source or merged order) lies above "order". */
+/*
+ * How many orders @field (source or merged order) lies above "order".
+ * The reader gives the field's 32 bits unsigned: -1 (a per-CPU list) must
+ * stay -1, not become 4294967295 and draw a split that never happened.
+ */
 static void keep_orders_above(struct kshark_data_stream *stream, void *rec,
 			      struct kshark_entry *entry, const char *field,
 			      struct kshark_data_container *where)
@@ -88,7 +92,8 @@ static void keep_orders_above(struct kshark_data_stream *stream, void *rec,
 
 	if (kshark_read_record_field_int(stream, rec, "order", &order) == 0 &&
 	    kshark_read_record_field_int(stream, rec, field, &other) == 0)
-		kshark_data_container_append(where, entry, other - order);
+		kshark_data_container_append(where, entry,
+					     (int32_t)other - order);
 }
 
 static void on_split(struct kshark_data_stream *stream, void *rec,
