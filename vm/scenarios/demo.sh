@@ -48,9 +48,8 @@ done
 # The buddy allocator's two-step (docs/lab.md, part 3): an order-4 block
 # cut from a larger free block, the order-4 remnant that split left, an
 # order-3 block from a per-CPU list, and the merge back at unload.
-per_page=$(($(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps) / 32))
-order4=$((per_page * 16))
-order3=$((per_page * 8))
+order4=$(kmemlab_size "16*P")
+order3=$(kmemlab_size "8*P")
 step "insmod kmemlab.ko nr_structs=$order4 force_split=1; echo $order4, $order3 > $control; rmmod kmemlab"
 insmod "$lib/kmemlab.ko" nr_structs="$order4" force_split=1 ||
 	kmemlab_die "insmod kmemlab.ko force_split=1 failed (see dmesg)"
