@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kmemlab internal API, shared by the files of kmemlab.ko (and the run
- * counter exported by kmemlab_trace.ko).
+ * kmemlab internal API, shared by the files of kmemlab.ko, and what
+ * kmemlab_trace.ko exports to it and to kmemlab_check.ko (the run counter,
+ * the page-table walk, the fault-safe read).
  */
 #ifndef _KMEMLAB_H
 #define _KMEMLAB_H
@@ -9,6 +10,7 @@
 #include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/log2.h>
+#include <linux/printk.h>
 #include <linux/mm_types.h>
 #include <linux/mmzone.h>
 #include <linux/types.h>
@@ -51,6 +53,17 @@ struct kmemlab_plan {
 
 struct kmemlab_run;
 
+/* One page's address, every way the lab knows: kmemlab_translate's fields. */
+struct kmemlab_translation {
+	unsigned long pfn;
+	u64 phys;		/* page_to_phys() + offset */
+	unsigned long virt;	/* the address the run writes through */
+	u64 ref_phys;		/* the kernel's own answer */
+	u64 walk_phys;		/* kmemlab_walk(); 0 unmapped */
+	u64 lin_phys;		/* kmemlab_lin_phys(): the lab's "Macro" */
+	int level;		/* enum kmemlab_level */
+};
+
 /*
  * What differs between the ways of getting memory.  The run loops in run.c
  * (translate, fill, verify, timing, events) are the same for every mode.
@@ -66,8 +79,14 @@ struct kmemlab_ops {
 	struct datatype *(*struct_at)(const struct kmemlab_run *run, u32 i,
 				      u32 j);
 	unsigned long (*pfn)(const struct kmemlab_run *run, u32 i);
-	/* send kmemlab_translate for page i */
-	void (*translate)(const struct kmemlab_run *run, u32 i);
+	/* translate page i's address every way the lab knows */
+	void (*translate)(const struct kmemlab_run *run, u32 i,
+			  struct kmemlab_translation *t);
+	/*
+	 * The second lab (kmalloc, vmalloc): compare virt_to_phys()'s
+	 * arithmetic with the walk on every page and say so in dmesg.
+	 */
+	bool lab_addresses;
 };
 
 /* One experiment, from plan to free. */
@@ -79,6 +98,9 @@ struct kmemlab_run {
 	struct page **blocks;	/* pages: plan.nr_blocks blocks, or NULL */
 	void *buf;		/* kmalloc/vmalloc: the buffer, or NULL */
 	size_t size;		/* kmalloc/vmalloc: bytes requested */
+	bool show_values;	/* dmesg: array[0] of each page's first struct */
+	u32 lin_same;		/* lab_addresses: pages past 0 where */
+	u32 lin_different;	/*   lin_phys == walk_phys, and where not */
 	u64 mismatches;		/* values that differed at verify time */
 	u64 fill_ns;
 	u64 verify_ns;
@@ -111,6 +133,9 @@ struct kmemlab_held {
 	unsigned int order;
 };
 
+/* Pages whose value show_values prints; one line counts the rest. */
+#define KMEMLAB_SHOW_VALUES_MAX	64
+
 /* The lab's formula for array[k] of struct j on page i (mod 2^32). */
 static inline unsigned int kmemlab_value(u32 per_page, u32 i, u32 j, u32 k)
 {
@@ -133,8 +158,37 @@ static inline u64 kmemlab_lin_phys(unsigned long virt)
 #endif
 }
 
-/* kmemlab_trace.ko */
+/*
+ * The second lab's lines for one address: the virtual address, the physical
+ * address by virt_to_phys()'s arithmetic (the lab's "Macro") and by the
+ * page-table walk.  Inline, so each module's pr_fmt prefixes them.
+ */
+static inline void kmemlab_pr_lab_addresses(const char *prefix,
+					    unsigned long virt, u64 macro,
+					    u64 walk)
+{
+	pr_info("%sVirtual Address : %lx\n", prefix, virt);
+	pr_info("%sPhysical Address (using Macro) : %llx\n", prefix, macro);
+	pr_info("%sPhysical Address (using Pagewalk) : %llx\n", prefix, walk);
+}
+
+/* What kmemlab_peek() found at one address. */
+struct kmemlab_peek {
+	unsigned long virt;
+	u64 walk_phys;		/* 0 unless walked and mapped */
+	int level;		/* enum kmemlab_level of the leaf */
+	int ret;		/* 0, -EINVAL or -EFAULT */
+	const char *why;	/* why it was refused; NULL when ret is 0 */
+};
+
+/* kmemlab_trace.ko: events.c, walk.c, peek.c */
 u32 kmemlab_next_run(void);
+u64 kmemlab_walk(unsigned long addr, int *level);
+int kmemlab_peek(struct kmemlab_peek *res, unsigned long virt, void *buf,
+		 size_t len);
+
+/* main.c: the show_values parameter, the default for control-file runs */
+extern bool kmemlab_show_values;
 
 /* plan.c */
 int kmemlab_plan(struct kmemlab_plan *plan, u32 nr_structs);
@@ -167,9 +221,6 @@ void kmemlab_buddy_free_area(const struct kmemlab_run *run, int phase);
 bool kmemlab_buddy_can_force_split(unsigned int order);
 int kmemlab_buddy_hold(struct kmemlab_held *held, unsigned int order);
 void kmemlab_buddy_release(struct kmemlab_held *held);
-
-/* walk.c */
-u64 kmemlab_walk(unsigned long addr, int *level);
 
 /* control.c */
 int kmemlab_control_init(struct kmemlab_run *load_run);

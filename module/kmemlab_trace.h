@@ -175,7 +175,10 @@ DEFINE_EVENT(kmemlab_block, kmemlab_free,
 
 /*
  * One page's address, translated every way the lab knows.  The physical
- * addresses should agree; "match" says whether they did.
+ * addresses should agree; "match" says whether they did.  "lin_match" is
+ * the second lab's comparison: the linear-map arithmetic virt_to_phys()
+ * applies ("using Macro") against the walk; true for the direct map
+ * (pages, kmalloc), false for vmalloc.
  */
 TRACE_EVENT(kmemlab_translate,
 	    TP_PROTO(u32 run, u32 index, unsigned long pfn, u64 phys,
@@ -193,6 +196,7 @@ TRACE_EVENT(kmemlab_translate,
 			     __field(u64, lin_phys)	/* virt - PAGE_OFFSET */
 			     __field(int, level)	/* enum kmemlab_level of leaf */
 			     __field(u8, match)		/* walk == ref == phys */
+			     __field(u8, lin_match)	/* lin_phys == walk_phys */
 	    ),
 	    TP_fast_assign(__entry->run = run;
 			   __entry->index = index;
@@ -205,12 +209,14 @@ TRACE_EVENT(kmemlab_translate,
 			   __entry->level = level;
 			   __entry->match = walk_phys == ref_phys &&
 					    ref_phys == phys;
+			   __entry->lin_match = lin_phys == walk_phys;
 	    ),
-	    TP_printk("run=%u index=%u pfn=0x%lx phys=0x%llx virt=0x%lx ref_phys=0x%llx walk_phys=0x%llx lin_phys=0x%llx level=%s match=%u",
+	    TP_printk("run=%u index=%u pfn=0x%lx phys=0x%llx virt=0x%lx ref_phys=0x%llx walk_phys=0x%llx lin_phys=0x%llx level=%s match=%u lin_match=%u",
 		      __entry->run, __entry->index, __entry->pfn,
 		      __entry->phys, __entry->virt, __entry->ref_phys,
 		      __entry->walk_phys, __entry->lin_phys,
-		      show_kmemlab_level(__entry->level), __entry->match)
+		      show_kmemlab_level(__entry->level), __entry->match,
+		      __entry->lin_match)
 );
 
 /* One page filled with the lab's formula (values are mod 2^32). */
@@ -282,8 +288,9 @@ TRACE_EVENT(kmemlab_run_end,
 );
 
 /*
- * A kernel virtual address written to debugfs kmemlab/probe, walked and
- * read: the lab's check.ko.  Not part of an experiment, so no run number.
+ * A kernel virtual address walked and read by kmemlab_peek(): written to
+ * debugfs kmemlab/probe, or given to kmemlab_check.ko as va= (the lab's
+ * check.ko).  Not part of an experiment, so no run number.
  */
 TRACE_EVENT(kmemlab_probe,
 	    TP_PROTO(unsigned long virt, u64 walk_phys, int level, int ret,

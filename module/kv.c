@@ -33,17 +33,14 @@ static struct datatype *buf_struct(const struct kmemlab_run *run, u32 i,
 }
 
 static void translate(const struct kmemlab_run *run, u32 i, struct page *page,
-		      u64 ref_phys)
+		      u64 ref_phys, struct kmemlab_translation *t)
 {
-	unsigned long virt = (unsigned long)buf_page(run, i);
-	u64 walk_phys;
-	int level;
-
-	walk_phys = kmemlab_walk(virt, &level);
-	trace_kmemlab_translate(run->id, i, page_to_pfn(page),
-				page_to_phys(page) + offset_in_page(virt),
-				virt, ref_phys, walk_phys,
-				kmemlab_lin_phys(virt), level);
+	t->virt = (unsigned long)buf_page(run, i);
+	t->pfn = page_to_pfn(page);
+	t->phys = page_to_phys(page) + offset_in_page(t->virt);
+	t->ref_phys = ref_phys;
+	t->walk_phys = kmemlab_walk(t->virt, &t->level);
+	t->lin_phys = kmemlab_lin_phys(t->virt);
 }
 
 /* kmalloc: one block; its pages are consecutive pfns of the direct map. */
@@ -104,11 +101,12 @@ static unsigned long kmalloc_pfn(const struct kmemlab_run *run, u32 i)
 	return page_to_pfn(virt_to_page(buf_page(run, i)));
 }
 
-static void kmalloc_translate(const struct kmemlab_run *run, u32 i)
+static void kmalloc_translate(const struct kmemlab_run *run, u32 i,
+			      struct kmemlab_translation *t)
 {
 	void *virt = buf_page(run, i);
 
-	translate(run, i, virt_to_page(virt), virt_to_phys(virt));
+	translate(run, i, virt_to_page(virt), virt_to_phys(virt), t);
 }
 
 const struct kmemlab_ops kmemlab_kmalloc_ops = {
@@ -118,6 +116,7 @@ const struct kmemlab_ops kmemlab_kmalloc_ops = {
 	.struct_at = buf_struct,
 	.pfn = kmalloc_pfn,
 	.translate = kmalloc_translate,
+	.lab_addresses = true,
 };
 
 /*
@@ -173,12 +172,13 @@ static unsigned long vmalloc_pfn(const struct kmemlab_run *run, u32 i)
 }
 
 /* Never virt_to_phys() here: it is wrong for vmalloc, and may BUG(). */
-static void vmalloc_translate(const struct kmemlab_run *run, u32 i)
+static void vmalloc_translate(const struct kmemlab_run *run, u32 i,
+			      struct kmemlab_translation *t)
 {
 	void *virt = buf_page(run, i);
 
 	translate(run, i, vmalloc_to_page(virt),
-		  PFN_PHYS(vmalloc_to_pfn(virt)) + offset_in_page(virt));
+		  PFN_PHYS(vmalloc_to_pfn(virt)) + offset_in_page(virt), t);
 }
 
 const struct kmemlab_ops kmemlab_vmalloc_ops = {
@@ -188,4 +188,5 @@ const struct kmemlab_ops kmemlab_vmalloc_ops = {
 	.struct_at = buf_struct,
 	.pfn = vmalloc_pfn,
 	.translate = vmalloc_translate,
+	.lab_addresses = true,
 };

@@ -23,6 +23,10 @@ static unsigned int nr_structs = 2000;
 module_param(nr_structs, uint, 0444);
 MODULE_PARM_DESC(nr_structs, "structs of 32 bytes to allocate at load time (default 2000)");
 
+bool kmemlab_show_values;
+module_param_named(show_values, kmemlab_show_values, bool, 0644);
+MODULE_PARM_DESC(show_values, "print array[0] of each page's first struct in dmesg, as the lab's exercise 4 asks (first 64 pages; default 0; also the default of control-file runs)");
+
 static int mode = KMEMLAB_MODE_PAGES;
 
 /* An unknown mode fails insmod with -EINVAL and names the value. */
@@ -101,6 +105,7 @@ static int start_load_run(void)
 		ret = -EINVAL;
 		goto release;
 	}
+	load_run.show_values = kmemlab_show_values;
 
 	load_thread = kthread_run(kmemlab_thread, &load_run, "kmemlab");
 	if (IS_ERR(load_thread)) {

@@ -1,6 +1,7 @@
 # kmemlab — kernel side: the modules (kbuild); lint is in lint.mk.
 #
-#   make module        build/module/<release>/kmemlab.ko and kmemlab_trace.ko
+#   make module        build/module/<release>/kmemlab.ko, kmemlab_trace.ko and
+#                      kmemlab_check.ko
 #                      for the target KERNEL=6.1|6.12 ARCH=x86_64|arm64|arm64-16k
 #                      (scripts/target: the kernels not installed here are
 #                      Debian's, fetched once into .cache/kernels/<release>)

@@ -81,20 +81,18 @@ static int alloc_blocks(struct kmemlab_run *run)
 }
 
 /* Every way the lab knows to translate page i's address, for the event. */
-static void translate_page(const struct kmemlab_run *run, u32 i)
+static void translate_page(const struct kmemlab_run *run, u32 i,
+			   struct kmemlab_translation *t)
 {
-	phys_addr_t phys = page_phys(run, i);
-	void *virt = __va(phys);
 	u32 offset;
 	struct page *page = nth_page(run_block(run, i, &offset), offset);
-	u64 walk_phys;
-	int level;
 
-	walk_phys = kmemlab_walk((unsigned long)virt, &level);
-	trace_kmemlab_translate(run->id, i, page_to_pfn(page), phys,
-				(unsigned long)virt,
-				virt_to_phys(page_address(page)), walk_phys,
-				kmemlab_lin_phys((unsigned long)virt), level);
+	t->phys = page_phys(run, i);
+	t->virt = (unsigned long)__va(t->phys);
+	t->pfn = page_to_pfn(page);
+	t->ref_phys = virt_to_phys(page_address(page));
+	t->walk_phys = kmemlab_walk(t->virt, &t->level);
+	t->lin_phys = kmemlab_lin_phys(t->virt);
 }
 
 /* The lab reaches struct j of page i through __va() of its address. */

@@ -3,8 +3,8 @@
  * The lab's check.ko, as two debugfs files beside the control file:
  * kmemlab/buffer says where the load-time experiment's memory is, and
  * kmemlab/probe walks the page tables for any kernel virtual address
- * written to it and reads its first 8 bytes without risking a fault, so one
- * "module" can look at another's memory while it is loaded.
+ * written to it and reads its first 8 bytes without risking a fault, with
+ * the same kmemlab_peek() that kmemlab_check.ko va= uses.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "kmemlab.h"
@@ -20,16 +21,9 @@
 
 #define PROBE_MAX_INPUT	32
 
-struct probe_result {
-	unsigned long virt;
-	u64 walk_phys;
-	int level;
-	int ret;
-	u64 data;
-};
-
 static DEFINE_MUTEX(probe_lock);
-static struct probe_result probe_last;	/* under probe_lock */
+static struct kmemlab_peek probe_last;	/* under probe_lock */
+static u64 probe_data;			/* under probe_lock */
 static bool probe_done;			/* under probe_lock */
 static const struct kmemlab_run *buffer_run;
 
@@ -42,63 +36,56 @@ static const char * const level_names[] = {
 	[KMEMLAB_LEVEL_PGD] = "pgd",
 };
 
-/*
- * NULL, user and (on x86_64 and arm64) non-canonical addresses all lie
- * below the linear map, the lowest kernel mapping.  They are refused before
- * the walk: the current mm maps user addresses, and the table index of a
- * non-canonical address aliases a canonical one.
- */
-static int probe_addr(struct probe_result *res)
-{
-	if (res->virt < PAGE_OFFSET)
-		return -EINVAL;
-	res->walk_phys = kmemlab_walk(res->virt, &res->level);
-	if (res->level == KMEMLAB_LEVEL_NONE)
-		return -EFAULT;
-	if (copy_from_kernel_nofault(&res->data, (void *)res->virt,
-				     sizeof(res->data))) {
-		res->data = 0;
-		return -EFAULT;
-	}
-	return 0;
-}
-
+/* The walk and the read are kmemlab_peek(), the same as kmemlab_check.ko's. */
 static ssize_t probe_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
 	char buf[PROBE_MAX_INPUT];
-	struct probe_result res = { .level = KMEMLAB_LEVEL_NONE };
+	struct kmemlab_peek res;
+	unsigned long virt;
+	char *addr;
+	u64 data;
 	int ret;
 
-	if (count >= sizeof(buf))
+	if (count >= sizeof(buf)) {
+		pr_err("probe: %zu bytes written, more than a hex address takes\n",
+		       count);
 		return -EINVAL;
+	}
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	ret = kstrtoul(buf, 16, &res.virt);
-	if (ret)
+	addr = strim(buf);
+	ret = kstrtoul(addr, 16, &virt);
+	if (ret) {
+		pr_err("probe: '%*pE' is not a hex kernel virtual address\n",
+		       (int)strlen(addr), addr);
 		return ret;
+	}
 
-	res.ret = probe_addr(&res);
-	trace_kmemlab_probe(res.virt, res.walk_phys, res.level, res.ret,
-			    res.data);
+	ret = kmemlab_peek(&res, virt, &data, sizeof(data));
+	if (ret)
+		pr_err("probe: 0x%lx: %s\n", virt, res.why);
 	mutex_lock(&probe_lock);
 	probe_last = res;
+	probe_data = data;
 	probe_done = true;
 	mutex_unlock(&probe_lock);
-	return res.ret ? res.ret : count;
+	return ret ? ret : count;
 }
 
 static ssize_t probe_read(struct file *file, char __user *ubuf, size_t count,
 			  loff_t *ppos)
 {
-	struct probe_result res;
+	struct kmemlab_peek res;
 	char buf[160];
 	bool done;
+	u64 data;
 	int len;
 
 	mutex_lock(&probe_lock);
 	res = probe_last;
+	data = probe_data;
 	done = probe_done;
 	mutex_unlock(&probe_lock);
 	if (!done)
@@ -108,7 +95,7 @@ static ssize_t probe_read(struct file *file, char __user *ubuf, size_t count,
 		len = scnprintf(buf, sizeof(buf),
 				"virt=0x%lx phys=0x%llx level=%s ok=%d ret=%d data=0x%llx\n",
 				res.virt, res.walk_phys, level_names[res.level],
-				res.ret == 0, res.ret, res.data);
+				res.ret == 0, res.ret, data);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 

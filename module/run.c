@@ -61,6 +61,71 @@ static u32 verify_page(const struct kmemlab_run *run, u32 i)
 	return bad;
 }
 
+/*
+ * The second lab's lines for page 0: its addresses and whether virt_to_phys()'s
+ * arithmetic found the page the walk found; the other pages are counted.
+ */
+static void lab_addresses(struct kmemlab_run *run, u32 i,
+			  const struct kmemlab_translation *t)
+{
+	bool same = t->lin_phys == t->walk_phys;
+	char prefix[48];
+
+	if (i) {
+		if (same)
+			run->lin_same++;
+		else
+			run->lin_different++;
+		return;
+	}
+	snprintf(prefix, sizeof(prefix), "run %u (%s) page 0: ", run->id,
+		 kmemlab_mode_name(run->mode));
+	kmemlab_pr_lab_addresses(prefix, t->virt, t->lin_phys, t->walk_phys);
+	if (same)
+		pr_info("%sSuccess!! Both the physical addresses are same.\n",
+			prefix);
+	else
+		pr_info("%sFailure!! Both the physical addresses are different.\n",
+			prefix);
+}
+
+static void lab_addresses_total(const struct kmemlab_run *run)
+{
+	if (!run->ops->lab_addresses || run->plan.nr_pages < 2)
+		return;
+	pr_info("run %u (%s) pages 1-%u: physical addresses same on %u, different on %u\n",
+		run->id, kmemlab_mode_name(run->mode), run->plan.nr_pages - 1,
+		run->lin_same, run->lin_different);
+}
+
+/* The translation is work for the event and the second lab's lines only. */
+static void translate_page(struct kmemlab_run *run, u32 i)
+{
+	struct kmemlab_translation t;
+
+	if (!run->ops->lab_addresses && !trace_kmemlab_translate_enabled())
+		return;
+	run->ops->translate(run, i, &t);
+	trace_kmemlab_translate(run->id, i, t.pfn, t.phys, t.virt, t.ref_phys,
+				t.walk_phys, t.lin_phys, t.level);
+	if (run->ops->lab_addresses)
+		lab_addresses(run, i, &t);
+}
+
+/* Exercise 4's line: read back, so dmesg shows what memory holds. */
+static void show_value(const struct kmemlab_run *run, u32 i)
+{
+	u32 last = run->plan.nr_pages - 1;
+
+	if (i < KMEMLAB_SHOW_VALUES_MAX)
+		pr_info("run %u: page %u struct 0 array[0] = %u\n", run->id, i,
+			run->ops->struct_at(run, i, 0)->array[0]);
+	else if (i == KMEMLAB_SHOW_VALUES_MAX)
+		pr_info("run %u: pages %u-%u not shown (%u pages): show_values prints the first %u\n",
+			run->id, i, last, last - i + 1,
+			KMEMLAB_SHOW_VALUES_MAX);
+}
+
 static void fill_pages(struct kmemlab_run *run)
 {
 	u32 count = run->plan.structs_per_page * ARR_SIZE;
@@ -69,15 +134,17 @@ static void fill_pages(struct kmemlab_run *run)
 	for (i = 0; i < run->plan.nr_pages; i++) {
 		u64 start;
 
-		if (trace_kmemlab_translate_enabled())
-			run->ops->translate(run, i);
+		translate_page(run, i);
 		start = ktime_get_ns();
 		fill_page(run, i);
 		run->fill_ns += ktime_get_ns() - start;
 		trace_kmemlab_fill(run->id, i, run->ops->pfn(run, i),
 				   expected(run, i, 0, 0), count);
+		if (run->show_values)
+			show_value(run, i);
 		cond_resched();
 	}
+	lab_addresses_total(run);
 }
 
 static void verify_pages(struct kmemlab_run *run)

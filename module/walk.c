@@ -4,10 +4,12 @@
  * pgd -> p4d -> pud -> pmd -> pte helpers only, so it reads the same on any
  * architecture with a kernel page table.  It gives a second, independent
  * answer to "where is this byte in physical memory", to compare with
- * virt_to_phys() and page_to_phys().
+ * virt_to_phys() and page_to_phys().  Part of kmemlab_trace.ko, which
+ * exports it to kmemlab.ko and kmemlab_check.ko.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/export.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/sched.h>
@@ -119,3 +121,4 @@ u64 kmemlab_walk(unsigned long addr, int *level)
 
 	return walk_pmd(pudp, pud, addr, level);
 }
+EXPORT_SYMBOL_GPL(kmemlab_walk);

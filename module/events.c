@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemlab_trace.ko: owns the kmemlab tracepoints.
+ * kmemlab_trace.ko: owns the kmemlab tracepoints (this file), and the code
+ * both kmemlab.ko and kmemlab_check.ko use (walk.c, peek.c), so the lab's
+ * check module reads memory exactly as the debugfs probe does.
  *
  * A module's trace events exist only while it is loaded, and trace-cmd
  * cannot record events that appear after it started.  Keeping the events in
@@ -50,5 +52,5 @@ EXPORT_SYMBOL_GPL(kmemlab_next_run);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("kmemlab");
-MODULE_DESCRIPTION("kmemlab tracepoints, kept loaded across experiment loads");
+MODULE_DESCRIPTION("kmemlab tracepoints, page-table walk and fault-safe read, kept loaded across experiment loads");
 MODULE_VERSION(KMEMLAB_VERSION);
