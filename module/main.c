@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "kmemlab.h"
@@ -28,17 +29,23 @@ module_param_named(show_values, kmemlab_show_values, bool, 0644);
 MODULE_PARM_DESC(show_values, "print array[0] of each page's first struct in dmesg, as the lab's exercise 4 asks (first 64 pages; default 0; also the default of control-file runs)");
 
 static int mode = KMEMLAB_MODE_PAGES;
+/* An unknown mode=, kept for init's one dmesg line; "" when mode is known. */
+static char unknown_mode[32];
 
-/* An unknown mode fails insmod with -EINVAL and names the value. */
+/*
+ * An unknown mode is refused by init, not here: a set error makes the
+ * kernel log its own "invalid for parameter" line beside ours, and only
+ * ours says which modes exist.
+ */
 static int mode_set(const char *val, const struct kernel_param *kp)
 {
 	int m = kmemlab_mode_parse(val);
 
 	if (m < 0) {
-		pr_err("mode=%s: unknown mode, use pages, kmalloc or vmalloc\n",
-		       val);
-		return -EINVAL;
+		strscpy(unknown_mode, val, sizeof(unknown_mode));
+		return 0;
 	}
+	unknown_mode[0] = '\0';
 	*(int *)kp->arg = m;
 	return 0;
 }
@@ -131,6 +138,11 @@ static int __init kmemlab_init(void)
 {
 	int ret;
 
+	if (unknown_mode[0]) {
+		pr_err("mode=%s: unknown mode, use pages, kmalloc or vmalloc\n",
+		       unknown_mode);
+		return -EINVAL;
+	}
 	ret = start_load_run();
 	if (ret)
 		return ret;

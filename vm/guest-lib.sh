@@ -23,8 +23,21 @@
 #                                 largest buddy block, M pages in the
 #                                 largest kmalloc (tests/vm/geometry.py
 #                                 reads the same words)
+#   insmod, rmmod, modprobe, lsmod, modinfo
+#                                 kmod's (/sbin/*), not busybox's applets
 
 kmemlab_tracing=/sys/kernel/tracing
+
+# busybox sh runs its own applets before anything on PATH, and busybox's
+# insmod retries a failed finit_module() with init_module(): a module whose
+# init fails would run, and log, twice.  vm/run installs kmod's tools as
+# /sbin/*, as on a real machine; these names reach them.  A child `sh -c`
+# does not inherit functions: run such commands with eval in a subshell.
+insmod() { /sbin/insmod "$@"; }
+rmmod() { /sbin/rmmod "$@"; }
+modprobe() { /sbin/modprobe "$@"; }
+lsmod() { /sbin/lsmod "$@"; }
+modinfo() { /sbin/modinfo "$@"; }
 
 kmemlab_die() {
 	echo "${kmemlab_prog:-guest}: $*" >&2

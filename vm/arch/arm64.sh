@@ -12,25 +12,27 @@
 arm64_root=$top/.cache/arm64/userland
 arm64_libdirs="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib"
 
-# trace-cmd:arm64 and what it depends on, as apt resolves it (never a list
-# written down here: the names follow the release).
+# trace-cmd:arm64 and kmod:arm64 and what they depend on, as apt resolves
+# it (never a list written down here: the names follow the release).
 arm64_packages() {
 	echo "busybox-static:arm64"
 	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-		--no-breaks --no-replaces --no-enhances trace-cmd:arm64 2>/dev/null |
+		--no-breaks --no-replaces --no-enhances trace-cmd:arm64 kmod:arm64 2>/dev/null |
 		grep -E '^[a-z0-9][^ <>]*:arm64$' | sort -u
 }
 
 # Download and unpack once, the same for every arm64 kernel.
 arm64_fetch() {
 	local pkgs
-	[ -d "$arm64_root" ] && return
+	[ -d "$arm64_root" ] && [ -x "$arm64_root/bin/kmod" ] && return
+	# A tree unpacked before the guest had kmod is fetched again.
+	rm -rf "$arm64_root"
 	dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 ||
 		need "apt knows no arm64 packages: as root run dpkg --add-architecture arm64 && apt-get update"
 	pkgs=$(arm64_packages)
 	echo "$pkgs" | grep -q '^trace-cmd:arm64$' ||
 		need "apt cannot resolve trace-cmd:arm64 (apt-get update after dpkg --add-architecture arm64?)"
-	echo "$prog: fetching the arm64 busybox and trace-cmd into $arm64_root" >&2
+	echo "$prog: fetching the arm64 busybox, trace-cmd and kmod into $arm64_root" >&2
 	# shellcheck disable=SC2086  # one package a word
 	DEBFETCH_PROG=$prog "$top/scripts/debfetch" unpack host "$arm64_root" $pkgs ||
 		exit 125
@@ -44,6 +46,8 @@ arm64_tools() {
 	[ -x "$busybox" ] || need "no $busybox (busybox-static:arm64 did not unpack?)"
 	tracecmd=$arm64_root/usr/bin/trace-cmd
 	[ -x "$tracecmd" ] || need "no $tracecmd (trace-cmd:arm64 did not unpack?)"
+	kmod=$arm64_root/bin/kmod
+	[ -x "$kmod" ] || need "no $kmod (kmod:arm64 did not unpack?)"
 	command -v readelf >/dev/null || need "readelf not found (package binutils)"
 	perf=
 }
