@@ -201,9 +201,16 @@ def check_check(out, res, evs, runs, per_page, page_size):
               "nothing stays loaded")
         check(len(dmesg) == 1 and why in dmesg[0] and "va=0x" in dmesg[0],
               f"{label}: one dmesg line naming va= and '{why}'")
+    for name, why in (("null", "below PAGE_OFFSET"), ("unmapped", "not mapped"),
+                      ("garbage", "'xyz' is not a hex")):
+        dmesg = lines(out, f"dmesg-probe-{name}.txt")
+        check(res.get(f"probe-{name}") not in (None, 0) and len(dmesg) == 1
+              and why in dmesg[0], f"debugfs probe refuses the {name} "
+              f"address: the write fails, one dmesg line: '{why}'")
     refused = [p["ret"] for p in probes if p["ret"]]
-    check(refused == [EINVAL, EINVAL, EFAULT],
-          "kmemlab_probe events of the refusals: EINVAL, EINVAL, EFAULT")
+    check(refused == [EINVAL, EINVAL, EFAULT, EINVAL, EFAULT],
+          "kmemlab_probe events of the refusals: check.ko EINVAL, EINVAL, "
+          "EFAULT, then the probe EINVAL, EFAULT")
 
 
 BAD = (("abc", "'abc' is not a number"),

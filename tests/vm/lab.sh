@@ -31,6 +31,7 @@ step() {
 # write LABEL TEXT: one control-file write as a step, then what reading
 # the file says.
 write() {
+	# shellcheck disable=SC2016  # expanded by the child sh, safely quoted
 	step "$1" sh -c 'printf "%s\n" "$1" > "$2"' write "$2" "$CTL"
 	cat $CTL > "ctl-$1.txt"
 }
@@ -104,11 +105,19 @@ loaded kmemlab_check user
 step check-unmapped insmod $KO/kmemlab_check.ko \
 	va=0x"$(printf '%x' $((virt + 4 * page_size)))"
 loaded kmemlab_check unmapped
+# The debugfs probe refuses the same addresses through the same code.
+probe() {
+	# shellcheck disable=SC2016  # expanded by the child sh, safely quoted
+	step "probe-$1" sh -c 'echo "$1" > "$2"' probe "$2" $DBG/probe
+}
+probe null 0
+probe unmapped "$(printf '%x' $((virt + 4 * page_size)))"
+probe garbage xyz
 step check-vmalloc-done rmmod kmemlab
 
 # A failing insmod: most of RAM (ENOMEM), then an unknown mode (EINVAL).
 pages=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
-pages=$((pages * 1024 / page_size * 95 / 100))
+pages=$((pages * 1024 * 95 / 100 / page_size))
 echo "$((pages * per_page))" > enomem-structs.txt
 step enomem insmod $KO/kmemlab.ko nr_structs=$((pages * per_page))
 loaded kmemlab enomem
