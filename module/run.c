@@ -91,11 +91,18 @@ static void lab_addresses(struct kmemlab_run *run, u32 i,
 
 static void lab_addresses_total(const struct kmemlab_run *run)
 {
-	if (!run->ops->lab_addresses || run->plan.nr_pages < 2)
+	u32 last = run->plan.nr_pages - 1;
+	char pages[24];
+
+	if (!run->ops->lab_addresses || !last)
 		return;
-	pr_info("run %u (%s) pages 1-%u: physical addresses same on %u, different on %u\n",
-		run->id, kmemlab_mode_name(run->mode), run->plan.nr_pages - 1,
-		run->lin_same, run->lin_different);
+	if (last == 1)
+		snprintf(pages, sizeof(pages), "page 1");
+	else
+		snprintf(pages, sizeof(pages), "pages 1-%u", last);
+	pr_info("run %u (%s) %s: physical addresses same on %u, different on %u\n",
+		run->id, kmemlab_mode_name(run->mode), pages, run->lin_same,
+		run->lin_different);
 }
 
 /* The translation is work for the event and the second lab's lines only. */
