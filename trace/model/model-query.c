@@ -111,10 +111,35 @@ uint32_t model_order_for_pages(uint64_t pages)
 	return order;
 }
 
+uint64_t model_run_alloc_pages(const struct model_run *r)
+{
+	uint64_t pages = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->nr_block_slots; i++)
+		if (r->blocks[i].allocated && !r->blocks[i].failed)
+			pages += 1ULL << r->blocks[i].order;
+	return pages;
+}
+
+const struct model_block *model_run_failed_block(const struct model_run *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->nr_block_slots; i++)
+		if (r->blocks[i].allocated && r->blocks[i].failed)
+			return &r->blocks[i];
+	return NULL;
+}
+
+/* A failed run wasted nothing: what it got was given back, unused. */
 uint64_t model_run_waste_pages(const struct model_run *r)
 {
-	return r->nr_alloc_pages > r->nr_pages ?
-	       r->nr_alloc_pages - r->nr_pages : 0;
+	uint64_t pages = model_run_alloc_pages(r);
+
+	if (model_run_failed_block(r))
+		return 0;
+	return pages > r->nr_pages ? pages - r->nr_pages : 0;
 }
 
 uint64_t model_block_lifetime_ns(const struct model_block *b)

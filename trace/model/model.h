@@ -501,6 +501,14 @@ const char *model_level_name(int level);	/* "none", "pte", ...: the module's wor
  */
 bool model_run_linear_applies(const struct model_run *r);
 uint32_t model_order_for_pages(uint64_t pages);	/* ceil(log2(pages)) */
+/*
+ * Pages of the run's blocks whose kmemlab_alloc succeeded: what the run
+ * really held, where nr_alloc_pages is what its plan asked for.
+ */
+uint64_t model_run_alloc_pages(const struct model_run *r);
+/* The first block whose allocation failed, or NULL. */
+const struct model_block *model_run_failed_block(const struct model_run *r);
+/* Allocated beyond the pages needed; 0 for a run whose allocation failed. */
 uint64_t model_run_waste_pages(const struct model_run *r);
 uint64_t model_block_lifetime_ns(const struct model_block *b);
 bool model_block_aligned(const struct model_block *b);

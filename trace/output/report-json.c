@@ -107,6 +107,8 @@ static struct json_object *block_json(const struct model *m,
 
 static void run_plan(struct json_object *o, const struct model_run *r)
 {
+	const struct model_block *failed = model_run_failed_block(r);
+	uint64_t pages = model_run_alloc_pages(r);
 	uint64_t waste = model_run_waste_pages(r);
 
 	put(o, "mode", json_object_new_string(model_mode_name(r->mode)));
@@ -117,6 +119,9 @@ static void run_plan(struct json_object *o, const struct model_run *r)
 	put_u64(o, "order", r->order);
 	put_u64(o, "nr_blocks", r->nr_blocks);
 	put_u64(o, "nr_alloc_pages", r->nr_alloc_pages);
+	put_u64(o, "alloc_pages", pages);
+	put(o, "failed_block", failed ?
+	    json_object_new_uint64(failed->index) : NULL);
 	put_u64(o, "page_size", r->page_size);
 	put_u64(o, "max_order", r->max_order);
 	put_u64(o, "pmd_size", r->begun ? 1ULL << r->pmd_shift : 0);
@@ -125,8 +130,8 @@ static void run_plan(struct json_object *o, const struct model_run *r)
 	put_bool(o, "geometry_recorded", r->geometry_recorded);
 	put_u64(o, "waste_pages", waste);
 	put_u64(o, "waste_bytes", waste * r->page_size);
-	put(o, "waste_pct", json_object_new_double(r->nr_alloc_pages ?
-		100.0 * waste / r->nr_alloc_pages : 0.0));
+	put(o, "waste_pct", json_object_new_double(pages ?
+		100.0 * waste / pages : 0.0));
 }
 
 static void run_pages(struct json_object *o, const struct model_run *r)
@@ -218,7 +223,7 @@ static struct json_object *orders_json(const struct model *m,
 		put_u64(o, "runs", os[i].runs);
 		put_u64(o, "needed", os[i].needed);
 		put_u64(o, "allocated", os[i].allocated);
-		put_u64(o, "waste", os[i].allocated - os[i].needed);
+		put_u64(o, "waste", os[i].waste);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -270,6 +275,28 @@ static struct json_object *kernel_json(const struct model_sys *s)
 	return o;
 }
 
+static struct json_object *others_json(const struct read_stats *st)
+{
+	struct json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; st && i < st->nr_others; i++) {
+		struct json_object *o = json_object_new_object();
+
+		put(o, "event", json_object_new_string(st->others[i].name));
+		put_u64(o, "records", st->others[i].count);
+		json_object_array_add(a, o);
+	}
+	if (st && st->others_rest) {
+		struct json_object *o = json_object_new_object();
+
+		put(o, "event", NULL);
+		put_u64(o, "records", st->others_rest);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *recording_json(const struct model_sys *s,
 					  const struct read_stats *st)
 {
@@ -277,6 +304,7 @@ static struct json_object *recording_json(const struct model_sys *s,
 
 	put_u64(o, "records", st ? st->records : 0);
 	put_u64(o, "handled", st ? st->handled : 0);
+	put(o, "not_read", others_json(st));
 	put_u64(o, "malformed", st ? st->bad_records : 0);
 	put_u64(o, "invalid_events", s->invalid_events);
 	put_u64(o, "lost_events", s->missed_events);

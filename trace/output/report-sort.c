@@ -20,8 +20,9 @@ static int cmp_u64(uint64_t a, uint64_t b)
 
 static uint64_t waste_ppm(const struct model_run *r)
 {
-	return r->nr_alloc_pages ?
-	       model_run_waste_pages(r) * 1000000 / r->nr_alloc_pages : 0;
+	uint64_t pages = model_run_alloc_pages(r);
+
+	return pages ? model_run_waste_pages(r) * 1000000 / pages : 0;
 }
 
 /* A run's lifetime: its longest-lived block, allocation to free. */
@@ -63,7 +64,7 @@ static int by_order(const struct model_run *a, const struct model_run *b)
 
 static int by_allocated(const struct model_run *a, const struct model_run *b)
 {
-	return cmp_u64(a->nr_alloc_pages, b->nr_alloc_pages);
+	return cmp_u64(model_run_alloc_pages(a), model_run_alloc_pages(b));
 }
 
 static int by_waste(const struct model_run *a, const struct model_run *b)

@@ -31,6 +31,7 @@ static const char *short_state(const struct model_run *r)
 
 static int run_row(struct table *t, const struct model_run *r)
 {
+	uint64_t pages = model_run_alloc_pages(r);
 	uint64_t waste = model_run_waste_pages(r);
 
 	return table_cell(t, "%u", r->id) ||
@@ -38,10 +39,9 @@ static int run_row(struct table *t, const struct model_run *r)
 	       table_cell(t, "%u", r->nr_structs) ||
 	       table_cell(t, "%u", r->nr_pages) ||
 	       table_cell(t, "%u", r->order) ||
-	       table_cell(t, "%u", r->nr_alloc_pages) ||
+	       table_cell(t, "%" PRIu64, pages) ||
 	       table_cell(t, "%" PRIu64, waste) ||
-	       table_cell(t, "%.1f", r->nr_alloc_pages ?
-			  100.0 * waste / r->nr_alloc_pages : 0.0) ||
+	       table_cell(t, "%.1f", pages ? 100.0 * waste / pages : 0.0) ||
 	       table_cell(t, "%u", r->nr_blocks) ||
 	       table_cell(t, "%" PRIu64, r->translate_mismatches) ||
 	       table_cell(t, "%" PRIu64, r->value_mismatches) ||
@@ -89,11 +89,14 @@ void report_order_stats(const struct model *m, const struct report_filter *f,
 	for (i = 0; i < model_nr_runs(m); i++) {
 		const struct model_run *r = model_run_get(m, i);
 
-		if (!r->begun || !report_filter_match(f, r))
+		/* a failed run's order served nothing: its waste is no waste */
+		if (!r->begun || !report_filter_match(f, r) ||
+		    model_run_failed_block(r))
 			continue;
 		os[r->order].runs++;
 		os[r->order].needed += r->nr_pages;
-		os[r->order].allocated += r->nr_alloc_pages;
+		os[r->order].allocated += model_run_alloc_pages(r);
+		os[r->order].waste += model_run_waste_pages(r);
 	}
 }
 
@@ -111,7 +114,7 @@ int report_orders_table(const struct model *m, const struct report_filter *f,
 		return -1;
 	report_order_stats(m, f, os);
 	for (o = 0; o < MODEL_NR_ORDERS && !ret; o++) {
-		uint64_t w = os[o].allocated - os[o].needed;
+		uint64_t w = os[o].waste;
 
 		if (!os[o].runs)
 			continue;
@@ -209,6 +212,7 @@ int report_kmem_tables(const struct model *m, FILE *out)
 
 struct totals {
 	uint64_t runs, complete, blocks, failed, leaked, pages, waste;
+	uint64_t failed_runs, not_allocated;
 	uint64_t xlate, xlate_bad, values, value_bad, unverified;
 	uint64_t matched, expected, contiguous_bad, unaligned;
 	uint64_t walk_bad, linear_bad, linear_expected;
@@ -237,7 +241,11 @@ static void add_run(struct totals *t, const struct model_run *r)
 
 	t->runs++;
 	t->complete += !r->incomplete;
-	t->pages += r->nr_alloc_pages;
+	t->pages += model_run_alloc_pages(r);
+	if (model_run_failed_block(r)) {
+		t->failed_runs++;
+		t->not_allocated += r->nr_alloc_pages - model_run_alloc_pages(r);
+	}
 	t->waste += model_run_waste_pages(r);
 	t->xlate += r->pages_translated;
 	t->xlate_bad += r->translate_mismatches;
@@ -251,6 +259,22 @@ static void add_run(struct totals *t, const struct model_run *r)
 		t->linear_expected += r->linear_mismatches;
 	for (i = 0; i < r->nr_block_slots; i++)
 		add_block(t, r, &r->blocks[i]);
+}
+
+/* What the records not handled were: " (not read: 207 kmem:..., ...)". */
+static void print_others(const struct read_stats *st, FILE *out)
+{
+	int i;
+
+	if (!st || (!st->nr_others && !st->others_rest))
+		return;
+	fputs(" (not read:", out);
+	for (i = 0; i < st->nr_others; i++)
+		fprintf(out, "%s %" PRIu64 " %s", i ? "," : "",
+			st->others[i].count, st->others[i].name);
+	if (st->others_rest)
+		fprintf(out, ", %" PRIu64 " of other events", st->others_rest);
+	fputc(')', out);
 }
 
 void report_summary(const struct model *m, const struct read_stats *st,
@@ -268,8 +292,13 @@ void report_summary(const struct model *m, const struct read_stats *st,
 	fprintf(out, "  blocks          %" PRIu64 " (%" PRIu64 " failed, %" PRIu64
 		" leaked, %" PRIu64 " unaligned, %" PRIu64 " not contiguous)\n",
 		t.blocks, t.failed, t.leaked, t.unaligned, t.contiguous_bad);
-	fprintf(out, "  pages           %" PRIu64 " allocated, %" PRIu64 " wasted\n",
+	fprintf(out, "  pages           %" PRIu64 " allocated, %" PRIu64 " wasted",
 		t.pages, t.waste);
+	if (t.failed_runs)
+		fprintf(out, "; %" PRIu64 " more planned by %" PRIu64
+			" failed run%s, never allocated", t.not_allocated,
+			t.failed_runs, t.failed_runs == 1 ? "" : "s");
+	fputc('\n', out);
 	fprintf(out, "  translations    %" PRIu64 " checked, %" PRIu64 " mismatched\n",
 		t.xlate, t.xlate_bad);
 	fprintf(out, "  page walk       %" PRIu64 " of %" PRIu64 " differ from the kernel's answer;"
@@ -285,9 +314,10 @@ void report_summary(const struct model *m, const struct read_stats *st,
 			t.matched, t.expected, t.blocks - t.failed);
 	else
 		fputs("  kernel view     not recorded\n", out);
-	fprintf(out, "  recording       %" PRIu64 " records, %" PRIu64
-		" handled, %" PRIu64 " malformed, %" PRIu64 " invalid, %" PRIu64
-		" lost%s\n", st ? st->records : 0, st ? st->handled : 0,
-		st ? st->bad_records : 0, s->invalid_events, s->missed_events,
-		s->missed_unknown ? " (+ an unknown number)" : "");
+	fprintf(out, "  recording       %" PRIu64 " records, %" PRIu64 " handled",
+		st ? st->records : 0, st ? st->handled : 0);
+	print_others(st, out);
+	fprintf(out, ", %" PRIu64 " malformed, %" PRIu64 " invalid, %" PRIu64
+		" lost%s\n", st ? st->bad_records : 0, s->invalid_events,
+		s->missed_events, s->missed_unknown ? " (+ an unknown number)" : "");
 }

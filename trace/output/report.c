@@ -37,19 +37,36 @@ static const char *run_state(const struct model_run *r)
 	return "complete";
 }
 
+/* A failed run held some blocks for a while, then gave them back. */
+static void print_failed_alloc(const struct model_run *r,
+			       const struct model_block *failed, FILE *out)
+{
+	uint64_t pages = model_run_alloc_pages(r);
+
+	fprintf(out, "  allocated  %" PRIu64 " of %u planned pages (%" PRIu64
+		" B): block %u of %u failed (ret %d)\n",
+		pages, r->nr_alloc_pages, pages * r->page_size, failed->index,
+		r->nr_blocks, failed->ret);
+}
+
 static void print_plan(const struct model_run *r, FILE *out)
 {
+	const struct model_block *failed = model_run_failed_block(r);
+	uint64_t pages = model_run_alloc_pages(r);
 	uint64_t waste = model_run_waste_pages(r);
 
 	fprintf(out, "  plan       %u structs x %u B, %u structs/page, ",
 		r->nr_structs, r->struct_size, r->structs_per_page);
 	fprintf(out, "%u pages needed, order %u, %u block%s\n",
 		r->nr_pages, r->order, r->nr_blocks, r->nr_blocks == 1 ? "" : "s");
-	fprintf(out, "  allocated  %u pages (%" PRIu64 " B); waste %" PRIu64
+	if (failed) {
+		print_failed_alloc(r, failed, out);
+		return;
+	}
+	fprintf(out, "  allocated  %" PRIu64 " pages (%" PRIu64 " B); waste %" PRIu64
 		" pages (%" PRIu64 " B, %.1f%% of allocation)\n",
-		r->nr_alloc_pages, (uint64_t)r->nr_alloc_pages * r->page_size,
-		waste, waste * r->page_size,
-		r->nr_alloc_pages ? 100.0 * waste / r->nr_alloc_pages : 0.0);
+		pages, pages * r->page_size, waste, waste * r->page_size,
+		pages ? 100.0 * waste / pages : 0.0);
 }
 
 static void print_per_page(const char *what, uint64_t ns, uint64_t pages,

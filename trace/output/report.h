@@ -46,11 +46,15 @@ int report_filter_set_run(struct report_filter *f, const char *s);
 /* "1.234 ms" style; buf of at least 32 bytes. */
 const char *report_fmt_ns(char *buf, size_t len, uint64_t ns);
 
-/* kmemlab runs by the buddy order of their first block (pages). */
+/*
+ * kmemlab runs by the buddy order of their first block (pages); runs
+ * whose allocation failed are left out.
+ */
 struct report_order_stat {
 	uint64_t runs;
 	uint64_t needed;
 	uint64_t allocated;
+	uint64_t waste;
 };
 
 void report_order_stats(const struct model *m, const struct report_filter *f,

@@ -783,11 +783,39 @@ static const struct read_event *find_event(const struct read_ctx *ctx,
 	return NULL;
 }
 
+/* A record of an event not read: counted by event, named when first seen. */
+static void note_other(struct read_ctx *ctx, int id)
+{
+	struct read_stats *st = &ctx->stats;
+	struct read_other *o;
+	struct tep_event *ev;
+	int i;
+
+	for (i = 0; i < st->nr_others; i++)
+		if (st->others[i].id == id) {
+			st->others[i].count++;
+			return;
+		}
+	if (st->nr_others == READ_MAX_OTHERS) {
+		st->others_rest++;
+		return;
+	}
+	o = &st->others[st->nr_others++];
+	o->id = id;
+	o->count = 1;
+	ev = tep_find_event(ctx->tep, id);
+	if (ev && ev->system && ev->name)
+		snprintf(o->name, sizeof(o->name), "%s:%s", ev->system, ev->name);
+	else
+		snprintf(o->name, sizeof(o->name), "event id %d", id);
+}
+
 int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 {
 	const struct read_event *re;
 	uint64_t v[MAX_FIELDS];
 	struct read_extra x;
+	int id;
 
 	ctx->stats.records++;
 	if (rec->missed_events)
@@ -797,9 +825,12 @@ int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 		ctx->stats.bad_records++;
 		return 0;
 	}
-	re = find_event(ctx, tep_data_type(ctx->tep, rec));
-	if (!re)
+	id = tep_data_type(ctx->tep, rec);
+	re = find_event(ctx, id);
+	if (!re) {
+		note_other(ctx, id);
 		return 0;
+	}
 	if (read_values(ctx, re, rec, v, &x)) {
 		ctx->stats.bad_records++;
 		return 0;

@@ -24,11 +24,24 @@ struct read_ctx;
 	"no kmemlab or kmem page events \u2014 record with " \
 	"-e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free"
 
+/* Records of one event the analyzer does not read. */
+struct read_other {
+	int id;			/* the recording's event id */
+	char name[64];		/* "system:event", or "event id N" */
+	uint64_t count;
+};
+
+#define READ_MAX_OTHERS 8
+
 /* What a whole recording held, beyond the model. */
 struct read_stats {
 	uint64_t records;	/* every record iterated */
 	uint64_t handled;	/* records of a handled event */
 	uint64_t bad_records;	/* too short for their format: skipped */
+	/* the rest, by event: the first READ_MAX_OTHERS events, then a sum */
+	struct read_other others[READ_MAX_OTHERS];
+	int nr_others;
+	uint64_t others_rest;
 	int nr_kmemlab_formats;	/* kmemlab events described in the file */
 	int nr_kmem_formats;	/* kmem page events described in the file */
 };
