@@ -56,6 +56,9 @@ void analyze_usage_all(FILE *out);
  */
 int analyze_usage(const char *cmd, FILE *out);
 
+/* What report, check and layout read when given no file, as trace-cmd report. */
+#define ANALYZE_DEFAULT_FILE "trace.dat"
+
 /* Print "analyze: FILE: cause" and return NULL when it cannot be read (load.c). */
 struct model *analyze_load(const char *path, struct read_stats *st);
 

@@ -75,11 +75,15 @@ static int draw_file(const char *in, const char *out,
 	return ret;
 }
 
+/* SVG on a terminal is noise: with no -o there, write this file instead. */
+#define LAYOUT_TTY_FILE "layout.svg"
+
 int cmd_layout(int argc, char **argv)
 {
 	struct report_filter f = { 0 };
-	const char *out = "-";
-	int c;
+	const char *out = NULL, *in;
+	bool tty_default;
+	int c, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:r:h", options, NULL)) != -1) {
@@ -95,7 +99,15 @@ int cmd_layout(int argc, char **argv)
 			return analyze_usage("layout", c == 'h' ? stdout : stderr);
 		}
 	}
-	if (optind != argc - 1)
+	if (optind < argc - 1)
 		return analyze_usage("layout", stderr);
-	return draw_file(argv[optind], out, &f);
+	in = optind < argc ? argv[optind] : ANALYZE_DEFAULT_FILE;
+	tty_default = !out && isatty(STDOUT_FILENO);
+	if (!out)
+		out = tty_default ? LAYOUT_TTY_FILE : "-";
+	ret = draw_file(in, out, &f);
+	if (!ret && tty_default)
+		printf("layout of %s written to %s (not to the terminal; -o - forces it)\n",
+		       in, out);
+	return ret;
 }

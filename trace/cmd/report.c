@@ -46,6 +46,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct report_filter f = { 0 };
 	struct read_stats st;
+	const char *path;
 	struct model *m;
 	bool json = false;
 	int c, ret;
@@ -70,20 +71,21 @@ int cmd_report(int argc, char **argv)
 			return analyze_usage("report", stderr);
 		}
 	}
-	if (optind != argc - 1)
+	if (optind < argc - 1)
 		return analyze_usage("report", stderr);
-	m = analyze_load(argv[optind], &st);
+	path = optind < argc ? argv[optind] : ANALYZE_DEFAULT_FILE;
+	m = analyze_load(path, &st);
 	if (!m)
 		return EXIT_INPUT;
 	if (f.one && !run_exists(m, f.run)) {
-		analyze_err("%s: no run %u in the recording", argv[optind], f.run);
+		analyze_err("%s: no run %u in the recording", path, f.run);
 		model_free(m);
 		return EXIT_INPUT;
 	}
-	ret = json ? report_json(m, &st, &f, argv[optind], stdout) :
-		     report_text(m, &st, &f, argv[optind], REPORT_NO_RUNS, stdout);
+	ret = json ? report_json(m, &st, &f, path, stdout) :
+		     report_text(m, &st, &f, path, REPORT_NO_RUNS, stdout);
 	model_free(m);
 	if (ret)
-		analyze_err("%s: %s", argv[optind], strerror(errno));
+		analyze_err("%s: %s", path, strerror(errno));
 	return ret ? EXIT_INPUT : EXIT_OK;
 }

@@ -19,13 +19,15 @@
 static const struct analyze_manual manuals[] = {
 	{
 	.name = "report",
-	.args = "FILE [--run N] [--sort KEY[,KEY]] [--json]",
+	.args = "[FILE] [--run N] [--sort KEY[,KEY]] [--json]",
 	.help = "what each run allocated, where it sits, how it checked out",
 	.desc =
-	"Reads FILE, a trace.dat written by trace-cmd record, in one pass\n"
-	"and prints, for each kmemlab run:\n"
+	"Reads FILE (default: trace.dat in the current directory, as trace-cmd\n"
+	"report does), a trace.dat written by trace-cmd record or a perf.data,\n"
+	"in one pass and prints, for each kmemlab run:\n"
 	"the plan (structs, pages needed, buddy order, blocks), the pages\n"
-	"allocated and wasted, the page and value checks, the fill and verify\n"
+	"allocated (for a run whose allocation failed: of how many planned)\n"
+	"and wasted, the page and value checks, the fill and verify\n"
 	"timings, the page-table walk (walk vs the kernel's answer, the linear\n"
 	"map, leaf levels, physically contiguous ranges) and every block with\n"
 	"the kernel's kmem:mm_page_alloc of it.  With the buddy events\n"
@@ -35,10 +37,12 @@ static const struct analyze_manual manuals[] = {
 	"(merged up to order K; a per-CPU list, drained), matched with the\n"
 	"kernel's mm_page_alloc_zone_locked, mm_page_pcpu_drain and\n"
 	"mm_page_alloc_extfrag, and each run its zones' free blocks per order at\n"
-	"begin and end.  Then the RUNS table, the runs by buddy order, the\n"
-	"BUDDY tables (order asked x order cut; served by split, exactly, per-CPU),\n"
-	"the kernel's allocations by order x migratetype and a SUMMARY.  GFP\n"
-	"flags are shown by name, decoded with the recording's own print format.",
+	"begin and end.  Then the RUNS table, the runs by buddy order (runs\n"
+	"whose allocation failed left out), the BUDDY tables (order asked x\n"
+	"order cut; served by split, exactly, per-CPU), the kernel's allocations\n"
+	"by order x migratetype and a SUMMARY, whose recording line names the\n"
+	"events of the records not read.  GFP flags are shown by name, decoded\n"
+	"with the recording's own print format.",
 	.options =
 	"-r, --run N\n"
 	"    report only run number N (unknown N: exit 2); the kernel-wide\n"
@@ -62,10 +66,11 @@ static const struct analyze_manual manuals[] = {
 	"run N, or bad usage.",
 	},
 	{
-	.name = "check", .args = "FILE",
+	.name = "check", .args = "[FILE] [-q]",
 	.help = "exit 0 when every invariant holds, 1 listing violations",
 	.desc =
-	"Reads FILE like report and checks the lab's invariants: runs begun\n"
+	"Reads FILE (default: trace.dat) like report and checks the lab's\n"
+	"invariants: runs begun\n"
 	"and ended with ret 0, nothing lost or malformed, the plan follows the\n"
 	"lab's formula, every translation matched, the page-table walk agrees\n"
 	"with the kernel's answer, the linear map (__pa) agrees with the walk\n"
@@ -77,33 +82,42 @@ static const struct analyze_manual manuals[] = {
 	"order, source order between the block's and the largest, a clean\n"
 	"split's free counts moved as one split explains; a disturbed split is\n"
 	"no violation).  Each violation is one line on stdout:\n"
-	"FILE: run N [block B]: what.",
+	"FILE: run N [block B]: what.  When all hold, one line says so:\n"
+	"ok: 7 runs, 9 blocks, every invariant holds.",
 	.options =
+	"-q, --quiet\n"
+	"    print nothing when every invariant holds (violations still are).\n"
 	"-h, --help\n"
 	"    print this help.",
 	.examples =
 	"analyze check out/trace.dat; echo $?\n"
+	"analyze check -q out/trace.dat && echo passed\n"
 	"analyze check leak.dat    # FILE: run 2 block 0: never freed (leaked)",
 	.exit_status =
 	"0 every invariant holds; 1 at least one does not (one line each);\n"
 	"2 FILE cannot be read, or bad usage.",
 	},
 	{
-	.name = "layout", .args = "FILE [-o SVG] [--run N]",
+	.name = "layout", .args = "[FILE] [-o SVG] [--run N]",
 	.help = "draw where every block sits in physical memory, as SVG",
 	.desc =
-	"Draws every block the kmemlab runs of FILE allocated where it sits in\n"
-	"physical memory: one row per 1024-page chunk that holds a block, one\n"
-	"pixel a page, grid lines at order 6, 8 and 9 boundaries, blocks\n"
-	"coloured by run, leaked blocks outlined red, unaligned ones dashed;\n"
-	"around a block cut from a larger free block (kmemlab_split), that\n"
-	"block's outline (class='source') and the free remnants it left\n"
+	"Draws every block the kmemlab runs of FILE (default: trace.dat)\n"
+	"allocated where it sits in physical memory: one row per 1024-page\n"
+	"chunk that holds a block, labelled by its first pfn, one pixel a page,\n"
+	"grid lines at order 6, 8 and 9 boundaries, blocks coloured by run\n"
+	"(neighbouring run numbers far apart in hue), leaked blocks outlined\n"
+	"red, unaligned ones dashed; a block of 8 pages or fewer is labelled\n"
+	"with its run and block, beside it when the label does not fit; around\n"
+	"a block cut from a larger free block (kmemlab_split), that block's\n"
+	"outline (class='source') and the free remnants it left\n"
 	"(class='remnant', data-order, data-pfn).\n"
 	"Every block is a <rect class='block'> with data-run, data-block,\n"
 	"data-order, data-pfn and data-pages attributes.",
 	.options =
 	"-o, --output SVG\n"
-	"    write the picture to SVG (default, or '-': standard output).\n"
+	"    write the picture to SVG ('-': standard output).  Without -o,\n"
+	"    standard output, unless it is a terminal: then layout.svg, and\n"
+	"    one line saying so.\n"
 	"-r, --run N\n"
 	"    draw only run N.\n"
 	"-h, --help\n"
