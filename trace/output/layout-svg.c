@@ -9,6 +9,7 @@
 
 #include "layout.h"
 #include "lib/svg.h"
+#include "lib/util.h"
 
 #define CHAR_W	6.1	/* advance of 10 px monospace */
 
@@ -25,17 +26,29 @@ static const char *fmt_size(char *buf, size_t len, uint64_t bytes)
 	return buf;
 }
 
-/* Few runs: hues a golden angle apart, so neighbours differ; many: a ramp. */
+/*
+ * Few runs: ten colours chosen at least 50 apart in CIELAB (a hue a fixed
+ * angle further per run made runs N and N + 5 look alike), light enough
+ * for black labels; each further cycle of ten a shade darker or lighter.
+ * Many runs: a hue ramp.
+ */
 static const char *run_color(const struct layout *l, size_t idx,
 			     char buf[SVG_COLOR_LEN])
 {
-	double hue;
+	static const struct { double hue, sat, light; } palette[] = {
+		{ 210, 0.8, 0.45 }, { 0, 0.8, 0.65 }, { 145, 0.5, 0.45 },
+		{ 50, 0.8, 0.45 }, { 275, 0.8, 0.55 }, { 190, 0.8, 0.55 },
+		{ 320, 0.8, 0.45 }, { 120, 0.8, 0.55 }, { 300, 0.8, 0.85 },
+		{ 45, 0.65, 0.85 },
+	};
+	static const double shade[] = { 0, -0.12, 0.08, -0.2 };
+	size_t n = ARRAY_SIZE(palette), i = idx % n;
 
-	if (l->list)
-		hue = 200 + idx * 137.508;
-	else
-		hue = l->nr_runs > 1 ? 270.0 * idx / (l->nr_runs - 1) : 0;
-	return svg_hsl(buf, hue, 0.65, 0.62);
+	if (!l->list)
+		return svg_hsl(buf, l->nr_runs > 1 ? 270.0 * idx / (l->nr_runs - 1) : 0,
+			       0.65, 0.62);
+	return svg_hsl(buf, palette[i].hue, palette[i].sat,
+		       palette[i].light + shade[idx / n % ARRAY_SIZE(shade)]);
 }
 
 static bool seg_split(const struct layout_seg *s)
@@ -132,8 +145,8 @@ static void draw_row_frame(const struct layout *l, const struct layout_row *r,
 {
 	uint64_t pfn = r->chunk * LAYOUT_ROW_PAGES;
 
-	svg_text(out, LAYOUT_X0 - 8, r->y + 11, "text-anchor='end'", "0x%09" PRIx64,
-		 pfn * l->page_size);
+	svg_text(out, LAYOUT_X0 - 8, r->y + 11, "class='row-label' text-anchor='end'",
+		 "0x%" PRIx64, pfn * l->page_size);
 	if (r->h >= 26)
 		svg_text(out, LAYOUT_X0 - 8, r->y + 23, "text-anchor='end' fill='#666'",
 			 "pfn 0x%" PRIx64, pfn);
@@ -175,7 +188,26 @@ static void block_title(const struct layout *l, const struct layout_seg *s, FILE
 		model_block_aligned(b) ? "" : "; NOT buddy-aligned");
 }
 
-/* The longest label that fits the block, or none. */
+/* Blocks this small get a label even when none fits inside them. */
+#define LABEL_ALWAYS_PAGES 8
+
+/* Beside the block: to its right, or to its left at the row's end. */
+static void label_beside(const char *text, const char *attrs, double x,
+			 double y, double w, FILE *out)
+{
+	double tw = strlen(text) * CHAR_W;
+	char a[128];
+
+	if (x + w + 2 + tw <= LAYOUT_X0 + LAYOUT_BAR_W)
+		snprintf(a, sizeof(a), "%s data-place='beside'", attrs);
+	else
+		snprintf(a, sizeof(a), "%s data-place='beside' text-anchor='end'",
+			 attrs);
+	svg_text(out, x + w + 2 + tw <= LAYOUT_X0 + LAYOUT_BAR_W ? x + w + 2 : x - 2,
+		 y, a, "%s", text);
+}
+
+/* The longest label that fits the block; a small block's goes beside it. */
 static void block_label(const struct layout_seg *s, double x, double y, double w,
 			FILE *out)
 {
@@ -191,11 +223,12 @@ static void block_label(const struct layout_seg *s, double x, double y, double w
 	for (i = 0; i < 3; i++)
 		if (strlen(text[i]) * CHAR_W + 4 <= w)
 			break;
-	if (i == 3)
-		return;
 	snprintf(attrs, sizeof(attrs), "class='label' data-run='%u' data-block='%u'",
 		 s->run->id, b->index);
-	svg_text(out, x + 2, y, attrs, "%s", text[i]);
+	if (i < 3)
+		svg_text(out, x + 2, y, attrs, "%s", text[i]);
+	else if ((1u << b->order) <= LABEL_ALWAYS_PAGES)
+		label_beside(text[1], attrs, x, y, w, out);
 }
 
 static const char *block_stroke(const struct model_block *b)
