@@ -1,12 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# cli.sh ANALYZE TRACE.DAT WORKDIR - run the analyzer binary on a real
-# recording and on damaged copies of it: reports must work, bad input must
-# end in exactly one "analyze: FILE: cause" line and exit status 2, never a
-# crash.  Prints "cli: N passed, N failed"; exits 1 on any failure.
+# cli.sh ANALYZE TRACE.DAT WORKDIR [FAILED.DAT] - run the analyzer binary on
+# a real recording and on damaged copies of it: reports must work, bad input
+# must end in exactly one "analyze: FILE: cause" line and exit status 2,
+# never a crash.  The counts the report gives (and FAILED.DAT's, a recording
+# with a run whose allocation failed) are judged against trace-cmd's by
+# cli_counts.py.  Prints "cli: N passed, N failed"; exits 1 on any failure.
 
-analyze=$1 trace=$2 work=$3
+analyze=$1 trace=$2 work=$3 failed=${4:-}
+case $analyze in */*) analyze=$(cd "$(dirname "$analyze")" && pwd)/$(basename "$analyze") ;; esac
 pass=0 fail=0
 
 ok()  { pass=$((pass + 1)); [ -n "$V" ] && echo "ok   $*"; return 0; }
@@ -116,6 +119,31 @@ for cmd in $("$analyze" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p'); do
 		else bad "$cmd --help does not name -$o"; fi
 	done
 done
+# No FILE: ./trace.dat, as trace-cmd report; missing, the usual one line.
+mkdir -p "$work/cwd" && rm -f "$work/cwd/trace.dat"
+for cmd in report check layout; do
+	(cd "$work/cwd" && expect "$cmd with no file and no ./trace.dat" 2 \
+		"$analyze" $cmd) && grep_out "$cmd names ./trace.dat" '^analyze: trace.dat: No such file' err
+done
+ln -s "$(cd "$(dirname "$trace")" && pwd)/$(basename "$trace")" "$work/cwd/trace.dat"
+"$analyze" report "$trace" | sed 1d >"$work/named"
+(cd "$work/cwd" && expect "report with no file reads ./trace.dat" 0 "$analyze" report)
+if sed 1d "$work/out" | cmp -s - "$work/named"; then ok "report of ./trace.dat = report FILE"
+else bad "report with no file differs from report $trace"; fi
+rm -f "$work/cwd/trace.dat"
+
+# Counts against trace-cmd report -R (cli_counts.py).
+if command -v python3 >/dev/null && command -v trace-cmd >/dev/null; then
+	python3 "$(dirname "$0")/cli_counts.py" "$analyze" "$trace" $failed >"$work/counts" 2>&1
+	grep '^FAIL' "$work/counts"
+	[ -n "$V" ] && grep '^ok' "$work/counts"
+	line=$(tail -n 1 "$work/counts")
+	p=$(echo "$line" | sed -n 's/^cli-counts: \([0-9]*\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+	[ -n "$p" ] || { f=1; echo "FAIL cli_counts.py: $line"; }
+	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-1}))
+fi
+
 expect "unknown command" 2 "$analyze" frobnicate
 expect "no such file" 2 "$analyze" report "$work/does-not-exist.dat"
 grep_out "no such file names the cause" 'No such file' err

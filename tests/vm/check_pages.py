@@ -184,6 +184,10 @@ def main():
     freed = {f["pfn"] for n, f in evs if n == "kmemlab_free"}
     check(allocated == freed, "every block allocated was freed")
     check(res.get(("record", "rc")) == 0, "trace-cmd record ended cleanly")
+    # failed.dat: a run whose allocation fails part-way, for cli_counts.py
+    check(res.get(("record-failed", "rc")) == 0 and
+          os.path.exists(os.path.join(out, "failed.dat")),
+          "failed.dat: a run as large as RAM recorded (for the cli suite)")
 
     arch = os.environ.get("ARCH") or "x86_64"
     suite = "pages" if arch == "x86_64" else f"pages-{arch}"

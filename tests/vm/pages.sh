@@ -94,6 +94,23 @@ trace-cmd record -q -e sched:sched_process_exec -o other.dat \
 	-- sh -c 'sleep 1' > record-other.log 2>&1
 kmemlab_note "record-other rc $?"
 
+# A run whose allocation fails part-way, for tests/unit/cli_counts.py: as
+# many pages as the machine has RAM, in whole largest blocks (a multiple of
+# 2048 pages is one on every page size), passes the plan's RAM check but
+# cannot all be allocated.
+record failed.dat record-failed.log
+insmod $KO/kmemlab.ko nr_structs=1000
+page_size=$(dmesg | sed -n 's/.*kmemlab: PAGE_SIZE=\([0-9]*\) .*/\1/p' | tail -n 1)
+ram_kb=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+pages=$((ram_kb * 1024 / page_size / 2048 * 2048))
+echo $((pages * (page_size / 32))) > $CTL
+# shellcheck disable=SC2320
+kmemlab_note "write-failed rc $?"
+echo 3000 > $CTL
+rmmod kmemlab
+kmemlab_record_stop
+kmemlab_note "record-failed rc $?"
+
 rmmod kmemlab_trace
 dmesg > pages-dmesg.txt
 exit 0
