@@ -2,6 +2,7 @@
 #
 #   make kernelshark-plugin   build build/kernelshark/plugin-kmemlab.so
 #   make kernelshark          open $(KS_TRACE) in KernelShark with the plugin
+#                             (default: the demo's, ARCH= as for make demo)
 #   make check-gui            GUI test under Xvfb (KS_TRACE= picks the recording,
 #                             KS_SHOT=docs/kernelshark.png keeps its screenshot)
 #
@@ -10,7 +11,7 @@
 KS_DIR := $(TOP)/kernelshark
 KS_BUILD := $(TOP)/build/kernelshark
 KS_PLUGIN := $(KS_BUILD)/plugin-kmemlab.so
-KS_TRACE ?= $(OUT)/trace.dat
+KS_TRACE ?= $(DEMO_OUT)/trace.dat
 
 # -isystem: KernelShark's own headers do not build warning-free under -Wextra.
 KS_PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libkshark 2>/dev/null || echo -I/usr/include/kernelshark))
