@@ -14,6 +14,8 @@
 #                   make layers (trace/ calls only down, no cycle): lint.mk
 #   make unit       unit tests (tests/tests.mk, with analyze-asan, compare)
 #   make vm         build the lab VM's initramfs (cached in build/vm)
+#   make lab-docs   rerun the lab scenarios in the VM, regenerate the lab
+#                   guide's pasted outputs (docs/docs.mk)
 #   make kernelshark open out/trace.dat in KernelShark with kmemlab's plugin
 #   make install    kmemlab-analyze, man pages, completion, plugin (PREFIX=,
 #                   DESTDIR=); make uninstall removes them
@@ -70,6 +72,7 @@ bench-record: deps-bench
 include module/module.mk
 include trace/build.mk
 include vm/vm.mk
+include docs/docs.mk
 include tests/tests.mk
 include lint.mk
 include kernelshark/kernelshark.mk

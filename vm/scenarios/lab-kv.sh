@@ -10,8 +10,9 @@
 # after "# ", then what it printed).
 #
 # The lab allocates 8192 bytes: 256 structs of 32 bytes.  Run 1 is kmalloc,
-# run 2 vmalloc, run 3 a one-struct load that only lends its probe file to
-# look at the two freed buffers.
+# run 2 vmalloc; kmemlab_check.ko (the lab's check.ko) reads each buffer
+# while it lives and after it was freed; run 3 is a one-struct load that
+# only lends its probe file to look at the two freed buffers from a shell.
 set -u
 
 # shellcheck source-path=SCRIPTDIR/.. source=guest-lib.sh
@@ -39,10 +40,17 @@ hex() {
 	printf '%x' $(($1 + $2))
 }
 
-# probe FILE ADDR: what the lab's check.ko does with va=ADDR
+# probe FILE ADDR: what the lab's check.ko does with va=ADDR, from a shell
 probe() {
 	do_cmd "$1" "echo $2 > $DBG/probe"
 	do_cmd "$1" "cat $DBG/probe"
+}
+
+# check FILE ADDR: the lab's check.ko itself, kmemlab_check.ko va=0xADDR
+check() {
+	do_cmd "$1" "insmod $KO/kmemlab_check.ko va=0x$2"
+	do_cmd "$1" "dmesg -c"
+	grep -q '^kmemlab_check ' /proc/modules && do_cmd "$1" "rmmod kmemlab_check"
 }
 
 # experiment MODE: load with MODE, show the buffer, read pages 0 and 1 (and,
@@ -55,6 +63,7 @@ experiment() {
 	do_cmd "$f" "cat $DBG/buffer"
 	virt=$(sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p' $DBG/buffer)
 	[ -n "$virt" ] || kmemlab_die "no virt= in $DBG/buffer"
+	check "$f" "$(hex "$virt" 0)"
 	probe "$f" "$(hex "$virt" 0)"
 	probe "$f" "$(hex "$virt" 4096)"
 	[ "$1" = vmalloc ] && probe "$f" "$(hex "$virt" 8192)"
@@ -77,6 +86,8 @@ vva=$virt
 
 # Both buffers are freed now.  A one-struct load provides the probe again.
 f=$out/kv-after.txt
+check "$f" "$(hex "$kva" 0)"
+check "$f" "$(hex "$vva" 0)"
 do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=1"
 probe "$f" "$(hex "$kva" 0)"
 probe "$f" "$(hex "$kva" 4096)"

@@ -64,15 +64,20 @@ for n in 1000 2000 4000; do
 	dmesg -c > /dev/null
 done
 
-# Exercise 4: 200 structs; while loaded, read page 0 and page 1 back
+# Exercise 4: 200 structs, with show_values=1 so dmesg prints the lab's
+# values (array[0] of each page's first struct); while loaded, read page
+# 0 and page 1 back with kmemlab_check.ko (the second lab's check.ko) and
 # through the probe (the first two values of each page, little-endian),
 # and the last struct the lab asked for (struct 199 = page 1, struct 71).
 f=$out/ex4.txt
-do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=200"
+do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=200 show_values=1"
 do_cmd "$f" "dmesg -c"
 do_cmd "$f" "cat $DBG/buffer"
 virt=$(sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p' $DBG/buffer)
 [ -n "$virt" ] || kmemlab_die "no virt= in $DBG/buffer"
+do_cmd "$f" "insmod $KO/kmemlab_check.ko va=0x$(hex "$virt" 4096)"
+do_cmd "$f" "dmesg -c"
+do_cmd "$f" "rmmod kmemlab_check"
 for off in 0 4096 $((4096 + 71 * 32)); do
 	do_cmd "$f" "echo $(hex "$virt" $off) > $DBG/probe"
 	do_cmd "$f" "cat $DBG/probe"
