@@ -37,6 +37,7 @@ grep_out() {
 }
 
 mkdir -p "$work" || exit 1
+work=$(cd "$work" && pwd)	# the default-file tests run in a subdirectory
 size=$(stat -c %s "$trace")
 
 expect "report" 0 "$analyze" report "$trace"
