@@ -135,7 +135,8 @@ rm -f "$work/cwd/trace.dat"
 
 # Counts against trace-cmd report -R (cli_counts.py).
 if command -v python3 >/dev/null && command -v trace-cmd >/dev/null; then
-	python3 "$(dirname "$0")/cli_counts.py" "$analyze" "$trace" $failed >"$work/counts" 2>&1
+	python3 "$(dirname "$0")/cli_counts.py" "$analyze" "$trace" ${failed:+"$failed"} \
+		>"$work/counts" 2>&1
 	grep '^FAIL' "$work/counts"
 	[ -n "$V" ] && grep '^ok' "$work/counts"
 	line=$(tail -n 1 "$work/counts")
