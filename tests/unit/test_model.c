@@ -271,6 +271,44 @@ static void test_failures(void **state)
 	model_free(s.m);
 }
 
+/*
+ * A run planned as 3 order-10 blocks whose third allocation fails: it
+ * held 2 x 1024 pages, not the 3072 of its plan, and wasted nothing.
+ */
+static void test_failed_run_counts_what_it_got(void **state)
+{
+	struct kmemlab_run_begin_ev plan = {
+		.run = 1, .mode = MODEL_MODE_PAGES, .nr_structs = 3 * 1024 * SPP,
+		.struct_size = 32, .structs_per_page = SPP, .nr_pages = 3072,
+		.order = 10, .nr_blocks = 3, .nr_alloc_pages = 3072,
+		.page_size = PAGE,
+	};
+	struct kmemlab_block_ev ev = {
+		.run = 1, .order = 10, .nr_pages = 1024, .gfp_flags = 0xcc0,
+	};
+	struct sim s = sim_new();
+	const struct model_run *r;
+
+	(void)state;
+	assert_int_equal(model_handle_run_begin(s.m, tick(&s), 0, &plan), 0);
+	for (ev.block = 0; ev.block < 2; ev.block++) {
+		ev.pfn = 0x40000 + ev.block * 1024;
+		ev.phys = ev.pfn * PAGE;
+		assert_int_equal(model_handle_alloc(s.m, tick(&s), 0, &ev), 0);
+	}
+	ev.pfn = MODEL_PFN_NONE;
+	ev.ret = -ENOMEM;
+	assert_int_equal(model_handle_alloc(s.m, tick(&s), 0, &ev), 0);
+	model_finish(s.m);
+	r = model_run_get(s.m, 0);
+	assert_int_equal(model_run_alloc_pages(r), 2 * 1024);
+	assert_non_null(model_run_failed_block(r));
+	assert_int_equal(model_run_failed_block(r)->index, 2);
+	assert_int_equal(model_run_waste_pages(r), 0);
+	assert_int_equal(r->nr_alloc_pages, 3072);	/* the plan stays */
+	model_free(s.m);
+}
+
 static void test_invalid_input(void **state)
 {
 	struct kmemlab_block_ev big = { .run = 1, .order = 40, .pfn = 0x1000 };
@@ -493,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_unverified_and_discontiguous),
 		cmocka_unit_test(test_leak),
 		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_failed_run_counts_what_it_got),
 		cmocka_unit_test(test_invalid_input),
 		cmocka_unit_test(test_block_beyond_plan),
 		cmocka_unit_test(test_unmatched),
