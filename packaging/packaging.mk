@@ -117,10 +117,15 @@ dkms-uninstall:
 	$(Q)rm -rf /usr/src/kmemlab-$(KMEMLAB_VERSION)
 
 # The kernels tests/install/dkms-test builds for: the ones make check
-# covers.  One line each; add a line for another kernel.
+# covers (scripts/target fetches what is missing).  One line each; add a
+# line for another kernel.
+dkms_test_kernel = "$(shell KERNEL=$(1) ARCH=$(2) $(TOP)/scripts/target release) $(2) $(shell KERNEL=$(1) ARCH=$(2) $(TOP)/scripts/target kdir)"
 DKMS_TEST_KERNELS = \
 	"$(KMEMLAB_KVER) x86_64 $(KDIR)" \
-	"$(ARM64_KVER) arm64 $(ARM64_KDIR)"
+	"$(ARM64_KVER) arm64 $(ARM64_KDIR)" \
+	$(call dkms_test_kernel,6.12,x86_64) \
+	$(call dkms_test_kernel,6.12,arm64) \
+	$(call dkms_test_kernel,6.12,arm64-16k)
 
 dkms-kernels:
 	@printf '%s\n' $(DKMS_TEST_KERNELS)
