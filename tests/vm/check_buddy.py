@@ -168,7 +168,10 @@ def check_merge_rules(rec, m, largest):
               f"{what}: no free block holds it only when it went to a "
               f"per-CPU list")
     if m["pcp"] and k >= 0:
-        free = [f for f in rec.of("mm_page_free") if f["pfn"] == pfn]
+        # the free just before this merge: the same pfn may be freed again
+        # later in the recording
+        free = [f for f in rec.of("mm_page_free")
+                if f["pfn"] == pfn and f["_ts"] <= m["_ts"]]
         t0 = free[-1]["_ts"] if free else 0.0
         check([d for d in in_window(rec.of("mm_page_pcpu_drain"), t0,
                                     m["_ts"]) if d["pfn"] == pfn],
