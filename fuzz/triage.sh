@@ -5,8 +5,9 @@
 # "library": the sanitizer's first stack frame in the analyzer is one of the
 # functions that hand the file to libtracecmd or libtraceevent under the
 # signal guard's name (read_tracecmd_load, load, guarded_load, load_fd,
-# read_file_load, tdat_load; parse_one: tep_parse_event; parse_headers:
-# tep_parse_header_page), and a frame above it is in one of those
+# read_file_load, tdat_load, tdat_head_parse: tep_free; parse_one:
+# tep_parse_event; parse_headers: tep_parse_header_page), and a frame
+# above it is in one of those
 # libraries: the library crashed on a corrupted file, which ./analyze
 # survives through read/read-file.c's signal guard (exit 2, the call
 # named).
@@ -36,7 +37,7 @@ if [ -z "$summary" ] && printf '%s\n' "$report" | grep -q 'HandleMalloc'; then
 fi
 
 case "$first" in
-read_tracecmd_load|load|guarded_load|load_fd|read_file_load|tdat_load|parse_one|parse_headers)
+read_tracecmd_load|load|guarded_load|load_fd|read_file_load|tdat_load|tdat_head_parse|parse_one|parse_headers)
 	if [ "$lib" = yes ]; then
 		echo "library: $summary (called from $first)"
 		exit 0
