@@ -14,8 +14,7 @@
 #
 # BENCH_RUNS=N runs per tool and file (default 3).  BENCH_CALLGRIND=FILE
 # the recording callgrind counts on (default zstd-1x.dat; empty: none).
-# VM_RUN_FLAGS=--no-kvm records under TCG where /dev/kvm is writable but
-# its guests do not run (seen on nested hosts: vm/run's auto mode picks KVM).  BENCH_ROUNDS=N workload
+# VM_RUN_FLAGS= options for vm/run when recording (e.g. --no-kvm).  BENCH_ROUNDS=N workload
 # rounds of the 1x recording (default 24, about 1.6 million page events;
 # the 2x recording does twice as many).  Included from the top-level
 # Makefile (Q, TOP); stand-alone: make -f Makefile -f bench/bench.mk bench
