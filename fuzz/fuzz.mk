@@ -1,8 +1,10 @@
 # fuzz/ - libFuzzer targets for the analyzer (clang, ASan + UBSan).
 #
-#   make fuzz           build both targets, run each for FUZZ_TIME seconds
-#                       (default 60); fails when either finds a crash
-#   make fuzz-build     only build build/fuzz/fuzz_model and fuzz_file
+#   make fuzz           build the three targets, run each for FUZZ_TIME
+#                       seconds (default 60); fails when one finds a crash
+#                       in the analyzer's code
+#   make fuzz-build     only build build/fuzz/fuzz_model, fuzz_file and
+#                       fuzz_perf
 #   make fuzz-clean
 #
 #   fuzz_model  input = a sequence of synthetic events fed to the model
@@ -12,10 +14,12 @@
 #   fuzz_file   input = a recording, read by cmd_report() (every file of
 #               trace/ but cmd/main.c), libtracecmd and libtraceevent
 #               included
+#   fuzz_perf   the same, keeping only inputs with perf.data's magic, so
+#               the fuzzer spends its time in the perf.data reader
 #
 # Included from the top-level Makefile (Q, TOP); stand-alone:
 #   make -f Makefile -f fuzz/fuzz.mk fuzz
-# Seeds: fuzz/corpus/{model,file}/ (committed, small); the working corpora
+# Seeds: fuzz/corpus/{model,file,perf}/ (committed, small); the working corpora
 # and the variants made from the seeds live in build/fuzz/, crashes are
 # written there as crash-*.  Crashes already understood, with their
 # analysis, are kept in fuzz/crashes-known/.
@@ -26,18 +30,19 @@ FUZZ_BUILD	:= build/fuzz
 FUZZ_PKGS	:= libtracecmd libtraceevent libtracefs json-c libzstd
 # clang 14 does not define __SANITIZE_ADDRESS__ (gcc's name) under
 # -fsanitize=address; trace/ keys its sanitizer-only code on it (the LSan
-# suppressions for libtracecmd's own leak, no signal guard so a crash in
-# the library reaches the fuzzer), so say it here.
+# suppressions for libtracecmd's own leak), so say it here.  KMEMLAB_FUZZ
+# turns off the signal guard around library calls, so a crash in a
+# library reaches the fuzzer and fuzz/triage.sh says whose it is.
 FUZZ_CFLAGS	:= -O1 -g -Wall -Wextra -Werror -std=gnu11 -Itrace \
 		   -fsanitize=fuzzer-no-link,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
-		   -D__SANITIZE_ADDRESS__=1 -D_GNU_SOURCE=
+		   -D__SANITIZE_ADDRESS__=1 -D_GNU_SOURCE= -DKMEMLAB_FUZZ=1
 FUZZ_LDFLAGS	:= -fsanitize=fuzzer,address,undefined
 # Everything `analyze report` runs: all of trace/ but main().
 FUZZ_FILE_SRCS	:= $(filter-out cmd/main,$(patsubst trace/%.c,%,$(wildcard trace/*/*.c)))
 # The model, what it stands on, and the outputs: no reader, no commands.
 FUZZ_MODEL_SRCS	:= $(filter model/% lib/% output/%,$(FUZZ_FILE_SRCS))
-fuzz-build: $(FUZZ_BUILD)/fuzz_model $(FUZZ_BUILD)/fuzz_file
+fuzz-build: $(FUZZ_BUILD)/fuzz_model $(FUZZ_BUILD)/fuzz_file $(FUZZ_BUILD)/fuzz_perf
 
 $(FUZZ_BUILD)/obj/%.o: trace/%.c $(wildcard trace/*/*.h) | fuzz-tools
 	@mkdir -p $(@D)
@@ -49,6 +54,12 @@ $(FUZZ_BUILD)/obj/fuzz/%.o: fuzz/%.c fuzz/fuzz.h $(wildcard trace/*/*.h) | fuzz-
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+# fuzz_perf: fuzz_file.c again, keeping only perf.data inputs.
+$(FUZZ_BUILD)/obj/fuzz/fuzz_perf.o: fuzz/fuzz_file.c fuzz/fuzz.h $(wildcard trace/*/*.h) | fuzz-tools
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_PERF_ONLY=1 -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_model: $(FUZZ_BUILD)/obj/fuzz/fuzz_model.o \
 		$(FUZZ_MODEL_SRCS:%=$(FUZZ_BUILD)/obj/%.o)
@@ -62,7 +73,13 @@ $(FUZZ_BUILD)/fuzz_file: $(FUZZ_BUILD)/obj/fuzz/fuzz_file.o \
 	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ \
 		$$(pkg-config --libs $(FUZZ_PKGS))
 
-# Run both for FUZZ_TIME s each; a crash file or a non-zero exit fails.
+$(FUZZ_BUILD)/fuzz_perf: $(FUZZ_BUILD)/obj/fuzz/fuzz_perf.o \
+		$(FUZZ_FILE_SRCS:%=$(FUZZ_BUILD)/obj/%.o)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ \
+		$$(pkg-config --libs $(FUZZ_PKGS))
+
+# Run each for FUZZ_TIME s; a crash in the analyzer's code fails.
 fuzz: fuzz-build
 	$(Q)fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME)
 

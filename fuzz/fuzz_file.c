@@ -4,11 +4,14 @@
  * written to a temporary file and read by `analyze report FILE` itself:
  * every file of trace/ but cmd/main.c is linked in and cmd_report() called,
  * so the fuzzer goes through the very code the command line does,
- * libtracecmd and libtraceevent included.
+ * libtracecmd and libtraceevent included.  Built with FUZZ_PERF_ONLY it
+ * is fuzz_perf: inputs that do not start with perf.data's magic are
+ * skipped, so mutations are spent on perf.data.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd/analyze.h"
@@ -58,6 +61,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv[] = { "report", path, NULL };
 
+#ifdef FUZZ_PERF_ONLY
+	if (size < 8 || memcmp(data, "PERFILE2", 8))
+		return 0;
+#endif
 	if (write_all(data, size)) {
 		perror("fuzz_file: cannot write the input file");
 		abort();

@@ -1,12 +1,13 @@
 #!/bin/sh
-# fuzz/run.sh BUILD_DIR SECONDS - run both fuzz targets for SECONDS each.
+# fuzz/run.sh BUILD_DIR SECONDS - run the fuzz targets for SECONDS each.
 #
-# Seeds come from fuzz/corpus/; for the file target each seed recording
-# also gets truncated and bit-flipped variants, made here rather than
-# committed.  Crashing inputs are kept in BUILD_DIR/crashes-TARGET/ and
-# triaged by fuzz/triage.sh.  Exit 1 when the analyzer's own code crashed,
-# 0 otherwise (crashes inside libtracecmd are listed, not failed: ./analyze
-# survives them, see fuzz/crashes-known/README.md).
+# Seeds come from fuzz/corpus/; for the file and perf targets each seed
+# recording also gets truncated and bit-flipped variants, made here rather
+# than committed.  Crashing inputs are kept in BUILD_DIR/crashes-TARGET/
+# and triaged by fuzz/triage.sh, which says whose crash each is.  Crashes
+# inside libtracecmd or libtraceevent are counted apart and listed, not
+# failed: ./analyze's guard turns them into exit 2 (fuzz/crashes-known/).
+# Exit 1 when the analyzer's own code crashed, 0 otherwise.
 set -u
 
 build=$1
@@ -19,7 +20,8 @@ fail=0
 variants() {
 	seed=$1
 	dir=$2
-	name=$(basename "$seed" .tracedat)
+	name=$(basename "$seed")
+	name=${name%.*}
 	size=$(wc -c < "$seed")
 	for cut in 16 200 1000 4096 $((size / 3)) $((size / 2)) $((size - 100)); do
 		if [ "$cut" -le 0 ] || [ "$cut" -ge "$size" ]; then
@@ -37,18 +39,19 @@ variants() {
 	done
 }
 
-# fuzz_file keeps going after a crash (-fork=1 -ignore_crashes=1), because
-# libtracecmd itself crashes on some corrupted files; each crash is then
-# triaged: library crashes are listed, analyzer crashes fail the run.
-for t in model file; do
+# fuzz_file and fuzz_perf keep going after a crash (-fork=1
+# -ignore_crashes=1), because libtracecmd and libtraceevent themselves
+# crash on some corrupted files; each crash is then triaged: library
+# crashes are counted and listed, analyzer crashes fail the run.
+for t in model file perf; do
 	corpus=$build/corpus-$t
 	crashes=$build/crashes-$t
 	rm -rf "$crashes"
 	mkdir -p "$corpus" "$crashes"
 	cp "$here/corpus/$t"/* "$corpus/" 2>/dev/null
 	extra=
-	if [ $t = file ]; then
-		for s in "$here"/corpus/file/*.tracedat; do
+	if [ $t != model ]; then
+		for s in "$here/corpus/$t"/*; do
 			[ -f "$s" ] && variants "$s" "$corpus"
 		done
 		extra="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
@@ -65,9 +68,13 @@ for t in model file; do
 	grep -E '^#[0-9]+: cov: .* exec/s' "$log" | tail -n 1 | sed 's/^/          /'
 	# one line per kind of crash, with a count and one example input
 	: > "$build/verdicts-$t"
+	nlib=0 nours=0
 	for c in "$crashes"/*; do
 		[ -f "$c" ] || continue
-		if ! verdict=$("$here/triage.sh" "$build/fuzz_$t" "$c"); then
+		if verdict=$("$here/triage.sh" "$build/fuzz_$t" "$c"); then
+			nlib=$((nlib + 1))
+		else
+			nours=$((nours + 1))
 			fail=1
 		fi
 		printf '%s\t%s\n' "$(printf '%s' "$verdict" |
@@ -79,6 +86,7 @@ for t in model file; do
 			     last = $1; ex = $2; n = 0 }
 		{ n++ }
 		END { if (n) printf "          %dx %s (e.g. %s)\n", n, last, ex }'
+	echo "          crashes: $nours in the analyzer, $nlib in the trace libraries"
 	if [ $rc -ne 0 ] && [ $t = model ]; then
 		echo "fuzz: fuzz_$t failed (exit $rc); see $log" >&2
 		fail=1

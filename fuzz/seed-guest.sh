@@ -1,10 +1,12 @@
 #!/bin/sh
 # Guest half of the fuzz seed recordings (run by vm/run, cwd = the share):
-# small real trace.dat files for fuzz/corpus/, kept small so the corpus
-# stays far under 1 MB.  Run from the host with
+# small real trace.dat and perf.data files for fuzz/corpus/, kept small so
+# the corpus stays far under 1 MB.  Run from the host with
 #   mkdir -p /tmp/seeds && vm/run --share /tmp/seeds fuzz/seed-guest.sh
 # then copy /tmp/seeds/NAME.dat to fuzz/corpus/file/NAME.tracedat (the
-# repository's .gitignore drops *.dat).
+# repository's .gitignore drops *.dat) and /tmp/seeds/NAME.data to
+# fuzz/corpus/perf/NAME.perfdata.  Without perf in the guest (the host has
+# no linux-perf) the perf seeds are skipped.
 set -eu
 
 # shellcheck source-path=SCRIPTDIR/../vm source=guest-lib.sh
@@ -40,6 +42,22 @@ requests="2000 300000"
 record seed-both -b 256 -e kmemlab -e kmem:mm_page_alloc -e kmem:mm_page_free
 requests=""
 record seed-kmem -b 64 -e kmem:mm_page_alloc -e kmem:mm_page_free
+
+# perf record's two formats, one small run each: a perf.data (header,
+# attributes, data, feature sections) and a piped one (all in the stream).
+perf_events="-e kmemlab:* -e kmem:mm_page_alloc -e kmem:mm_page_free"
+if command -v perf > /dev/null; then
+	# shellcheck disable=SC2086  # one option a word
+	perf record -q -a $perf_events -o /tmp/seed-perf.data \
+		-- sh -c "echo 1000 > $control" > /tmp/perf.log 2>&1 ||
+		kmemlab_die "perf record failed: $(cat /tmp/perf.log)"
+	cp /tmp/seed-perf.data seed-perf.data
+	# shellcheck disable=SC2086
+	perf record -q -a $perf_events -o - -- sh -c "echo 300 > $control" \
+		> /tmp/seed-pipe.data 2> /tmp/perf.log ||
+		kmemlab_die "perf record -o - failed: $(cat /tmp/perf.log)"
+	cp /tmp/seed-pipe.data seed-pipe.data
+fi
 
 rmmod kmemlab
 rmmod kmemlab_trace

@@ -3,10 +3,14 @@
 # crash it is.
 #
 # "library": the sanitizer's first stack frame in the analyzer is one of the
-# calls into libtracecmd (read_tracecmd_load, load, guarded_load, load_fd,
-# read_file_load, tdat_load) and a frame above it is in libtracecmd or
-# libtraceevent: the trace library crashed on a corrupted file, which
-# ./analyze survives through read/read-file.c's signal guard.
+# functions that hand the file to libtracecmd or libtraceevent under the
+# signal guard's name (read_tracecmd_load, load, guarded_load, load_fd,
+# read_file_load, tdat_load, tdat_head_parse: tep_free; parse_one:
+# tep_parse_event; parse_headers: tep_parse_header_page), and a frame
+# above it is in one of those
+# libraries: the library crashed on a corrupted file, which ./analyze
+# survives through read/read-file.c's signal guard (exit 2, the call
+# named).
 # "analyzer": anything else (a frame in trace/ code that is not a plain call
 # into the library, or no stack at all).  Prints "KIND: one-line summary";
 # exit 0 for library, 1 for analyzer.
@@ -33,7 +37,7 @@ if [ -z "$summary" ] && printf '%s\n' "$report" | grep -q 'HandleMalloc'; then
 fi
 
 case "$first" in
-read_tracecmd_load|load|guarded_load|load_fd|read_file_load|tdat_load)
+read_tracecmd_load|load|guarded_load|load_fd|read_file_load|tdat_load|tdat_head_parse|parse_one|parse_headers)
 	if [ "$lib" = yes ]; then
 		echo "library: $summary (called from $first)"
 		exit 0

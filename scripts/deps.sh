@@ -8,7 +8,7 @@ set -eu
 pkgs_build="make gcc pkg-config libtracecmd-dev libtracefs-dev libtraceevent-dev libjson-c-dev libzstd-dev linux-headers-amd64"
 pkgs_vm="qemu-system-x86 linux-image-amd64 busybox-static trace-cmd cpio linux-perf"
 pkgs_lint="linux-source-6.1 xz-utils perl"
-pkgs_test="libcmocka-dev python3 librsvg2-bin"
+pkgs_test="libcmocka-dev python3 librsvg2-bin zstd"
 # arm64 also needs apt to know arm64 packages: make module-arm64 downloads
 # Debian's arm64 headers, vm/run --arch arm64 its kernel, busybox-static and
 # trace-cmd (they cannot be installed beside the amd64 ones); depmod (kmod)

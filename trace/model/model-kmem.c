@@ -10,24 +10,26 @@
 #include "model-priv.h"
 
 /* A module block at this pfn learns the kernel's view of it. */
-static void link_block(struct model *m, uint64_t pfn, struct kpage *kp)
+static int link_block(struct model *m, uint64_t pfn, const struct kpage *kp)
 {
 	struct model_run *r;
 	struct model_block *b;
 
 	if (!m->blocks.count)	/* most page events: no module block is live */
-		return;
+		return 0;
 	b = model_live_block(m, pfn, &r);
 	if (!b || b->order != kp->order || b->kernel_alloc_seen)
-		return;
-	model_kernel_link(m, r, b, kp);
+		return 0;
+	return model_kernel_link(m, r, b, kp);
 }
 
 int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
 			    const struct kmem_page_alloc_ev *ev)
 {
-	struct kpage *kp;
-	int created;
+	struct kpage kp = {
+		.order = (uint8_t)ev->order, .migratetype = ev->migratetype,
+		.gfp_flags = ev->gfp_flags,
+	};
 
 	(void)cpu;
 	model_stamp(m, ts);
@@ -41,15 +43,9 @@ int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
 	m->sys.allocs[ev->order][model_mt_column(ev->migratetype)]++;
 	if (m->pcp_freed.count)
 		model_buddy_page_alloc(m, ts, ev->pfn);
-	kp = hmap_findnew(&m->kpages, ev->pfn, &created);
-	if (!kp)
+	if (kpages_set(&m->kpages, ev->pfn, &kp))
 		return -1;
-	kp->order = ev->order;
-	kp->migratetype = ev->migratetype;
-	kp->gfp_flags = ev->gfp_flags;
-	kp->has_block = false;
-	link_block(m, ev->pfn, kp);
-	return 0;
+	return link_block(m, ev->pfn, &kp);
 }
 
 static void kernel_free_block(struct model *m, const struct block_ref *ref,
@@ -70,7 +66,7 @@ int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 {
 	struct model_run *r;
 	struct model_block *b;
-	struct kpage *kp;
+	struct kpage kp;
 
 	(void)cpu;
 	model_stamp(m, ts);
@@ -78,8 +74,7 @@ int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 	if (ev->order > MODEL_MAX_ORDER)
 		return model_invalid(m, NULL);
 	m->sys.frees[ev->order]++;
-	kp = hmap_find(&m->kpages, ev->pfn);
-	if (!kp) {
+	if (!kpages_get(&m->kpages, ev->pfn, &kp)) {
 		m->sys.frees_without_alloc++;
 		if (!m->blocks.count)
 			return 0;
@@ -88,11 +83,11 @@ int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 			b->kernel_free_seen = true;
 		return 0;
 	}
-	if (kp->order != ev->order)
+	if (kp.order != ev->order)
 		m->sys.free_order_mismatch++;
-	if (kp->has_block)
-		kernel_free_block(m, &kp->ref, ev->order);
-	hmap_remove(&m->kpages, ev->pfn);
+	if (kp.has_block)
+		kernel_free_block(m, &kp.ref, ev->order);
+	kpages_remove(&m->kpages, ev->pfn);
 	return 0;
 }
 

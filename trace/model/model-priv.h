@@ -5,24 +5,8 @@
 
 #include "lib/flags.h"
 #include "lib/hmap.h"
+#include "kpages.h"
 #include "model.h"
-
-struct block_ref {
-	uint32_t run;		/* index in m->runs */
-	uint32_t block;
-};
-
-/*
- * One per page the kernel holds, tens of thousands at once: kept to 24
- * bytes (a 40-byte hash slot) so the table of live pages stays in cache.
- */
-struct kpage {
-	uint8_t order;		/* <= MODEL_MAX_ORDER, checked on insert */
-	bool has_block;
-	int migratetype;
-	uint64_t gfp_flags;
-	struct block_ref ref;
-};
 
 /* One of the kernel's free-list events, kept a while to match blocks with. */
 struct kmem_recent {
@@ -55,7 +39,7 @@ struct model {
 	size_t cap_runs;
 	struct hmap run_ids;	/* run number -> uint32_t index */
 	struct hmap blocks;	/* pfn -> struct block_ref, live blocks */
-	struct hmap kpages;	/* pfn -> struct kpage, kernel live pages */
+	struct kpages kpages;	/* pfn -> the kernel's live page allocations */
 	struct model_sys sys;
 	struct flag_names gfp;
 	bool finished;
@@ -79,9 +63,9 @@ struct model_block *model_live_block(struct model *m, uint64_t pfn,
 int model_invalid(struct model *m, struct model_run *r);
 void model_stamp(struct model *m, uint64_t ts);
 void model_block_settle(struct model_run *r, struct model_block *b);
-/* Block b of run r and the kernel's live page kp are one allocation. */
-void model_kernel_link(struct model *m, struct model_run *r,
-		       struct model_block *b, struct kpage *kp);
+/* Block b of run r and the kernel's live page kp at its pfn are one allocation. */
+int model_kernel_link(struct model *m, struct model_run *r,
+		      struct model_block *b, const struct kpage *kp);
 struct model_run *model_run_of(struct model *m, uint32_t id);
 uint32_t model_run_index(const struct model *m, const struct model_run *r);
 /* model-buddy.c: a page allocation takes a block off a per-CPU list. */

@@ -19,15 +19,13 @@ static int settle_live(uint64_t pfn, void *value, void *data)
 	return 0;
 }
 
-static int count_live(uint64_t pfn, void *value, void *data)
+static void count_live(uint64_t pfn, unsigned int order, void *data)
 {
-	struct kpage *kp = value;
 	struct model *m = data;
 
 	(void)pfn;
 	m->sys.live_at_end++;
-	m->sys.live_pages_at_end += 1ULL << kp->order;
-	return 0;
+	m->sys.live_pages_at_end += 1ULL << order;
 }
 
 /*
@@ -57,7 +55,7 @@ void model_finish(struct model *m)
 	m->finished = true;
 	count_orders_beyond(m);
 	hmap_for_each(&m->blocks, settle_live, m);
-	hmap_for_each(&m->kpages, count_live, m);
+	kpages_for_each(&m->kpages, count_live, m);
 	for (i = 0; i < m->nr_runs; i++)
 		if (!m->runs[i]->begun || !m->runs[i]->ended)
 			m->runs[i]->incomplete = true;

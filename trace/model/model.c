@@ -21,7 +21,7 @@ struct model *model_new(void)
 		return NULL;
 	hmap_init(&m->run_ids, sizeof(uint32_t));
 	hmap_init(&m->blocks, sizeof(struct block_ref));
-	hmap_init(&m->kpages, sizeof(struct kpage));
+	kpages_init(&m->kpages);
 	m->sys.max_order = MODEL_DEFAULT_MAX_ORDER;
 	hmap_init(&m->pcp_freed, sizeof(struct block_ref));
 	return m;
@@ -57,7 +57,7 @@ void model_free(struct model *m)
 	free(m->runs);
 	hmap_release(&m->run_ids);
 	hmap_release(&m->blocks);
-	hmap_release(&m->kpages);
+	kpages_release(&m->kpages);
 	free(m->zone_locked);
 	free(m->drains);
 	free(m->extfrags);
@@ -290,25 +290,24 @@ static int bitmap_new(uint64_t **map, uint32_t order)
 	return *map ? 0 : -1;
 }
 
-void model_kernel_link(struct model *m, struct model_run *r,
-		       struct model_block *b, struct kpage *kp)
+int model_kernel_link(struct model *m, struct model_run *r,
+		      struct model_block *b, const struct kpage *kp)
 {
 	b->kernel_alloc_seen = true;
 	b->kernel_migratetype = kp->migratetype;
 	b->kernel_gfp_flags = kp->gfp_flags;
-	kp->has_block = true;
-	kp->ref.run = run_index(m, r);
-	kp->ref.block = b->index;
+	return kpages_link(&m->kpages, b->pfn,
+			   (struct block_ref){ run_index(m, r), b->index });
 }
 
 /* The kernel allocated these pages before the module's event: link now. */
 static void kernel_view_link(struct model *m, struct model_run *r,
 			     struct model_block *b)
 {
-	struct kpage *kp = hmap_find(&m->kpages, b->pfn);
+	struct kpage kp;
 
-	if (kp && kp->order == b->order)
-		model_kernel_link(m, r, b, kp);
+	if (kpages_get(&m->kpages, b->pfn, &kp) && kp.order == b->order)
+		model_kernel_link(m, r, b, &kp);
 }
 
 static int block_go_live(struct model *m, struct model_run *r,

@@ -31,6 +31,7 @@
 #include "perf-data.h"
 #include "read.h"
 #include "lib/err.h"
+#include "lib/util.h"
 
 #define MAGIC2		0x32454c4946524550ULL	/* "PERFILE2" as a host u64 */
 #define MAGIC2_SWAPPED	0x50455246494c4532ULL
@@ -107,29 +108,60 @@ bad:
 	return -1;
 }
 
-/* The feature table follows the data; one entry per feature bit set. */
-static int find_tracing(struct pfile *f, const struct file_header *h,
-			char *err, size_t len)
+/* perf's header features (tools/perf/util/header.h), by bit. */
+static const char *const feature_names[] = {
+	"reserved", "tracing data", "build ids", "hostname", "osrelease",
+	"version", "arch", "nrcpus", "cpudesc", "cpuid", "total mem",
+	"cmdline", "event desc", "cpu topology", "numa topology",
+	"branch stack", "pmu mappings", "group desc", "auxtrace", "stat",
+	"cache", "sample time", "mem topology", "clockid", "dir format",
+	"bpf prog info", "bpf btf", "compressed", "cpu pmu caps",
+	"clock data", "hybrid topology", "pmu caps",
+};
+
+static const char *feature_name(int bit)
 {
+	return bit < (int)ARRAY_SIZE(feature_names) ?
+	       feature_names[bit] : "unknown";
+}
+
+/*
+ * The feature table follows the data: one section entry per feature bit
+ * set, in bit order.  Each must lie inside the file; perf writes the last
+ * one up to the file's end, so a file cut by even one byte fails here.
+ */
+static int read_features(struct pfile *f, const struct file_header *h,
+			 char *err, size_t len)
+{
+	uint64_t at = h->data.offset + h->data.size;
 	const uint8_t *entry;
 	struct section s;
+	int bit;
 
-	if (!(h->features[0] & (1ULL << FEAT_TRACING_DATA)))
-		return 0;	/* prescan says what is missing */
-	/* Bit 0 is reserved, never set: tracing data is the first entry. */
-	entry = pd_span(f, h->data.offset + h->data.size, sizeof(s));
-	if (h->data.offset + h->data.size < h->data.offset || !entry)
+	if (at < h->data.offset)
 		goto bad;
-	memcpy(&s, entry, sizeof(s));
-	f->tracing = pd_span(f, s.offset, s.size);
-	f->tracing_len = s.size;
-	if (!f->tracing)
-		goto bad;
+	for (bit = 0; bit < 256; bit++) {
+		if (!(h->features[bit / 64] & (1ULL << (bit % 64))))
+			continue;
+		entry = pd_span(f, at, sizeof(s));
+		if (!entry)
+			goto bad;
+		memcpy(&s, entry, sizeof(s));
+		at += sizeof(s);
+		if (!pd_span(f, s.offset, s.size)) {
+			return err_set(err, len, EIO,
+				       "truncated perf.data: feature section %d (%s) ends past the end of the file",
+				       bit, feature_name(bit));
+		}
+		if (bit == FEAT_TRACING_DATA) {
+			f->tracing = f->base + s.offset;
+			f->tracing_len = s.size;
+		}
+	}
 	return 0;
 bad:
-	err_set(err, len, EINVAL,
-		"corrupted perf.data: tracing data section outside the file (truncated?)");
-	return -1;
+	return err_set(err, len, EIO,
+		       "truncated perf.data: the feature table after the data section is outside the file");
 }
 
 static int read_magic(struct pfile *f, uint64_t *hsize, char *err, size_t len)
@@ -177,7 +209,7 @@ static int read_header(struct pfile *f, char *err, size_t len)
 	}
 	f->data_off = h.data.offset;
 	f->data_end = h.data.offset + h.data.size;
-	return read_attrs(f, &h, err, len) || find_tracing(f, &h, err, len);
+	return read_attrs(f, &h, err, len) || read_features(f, &h, err, len);
 }
 
 static void pfile_close(struct pfile *f)
@@ -208,6 +240,23 @@ static int check_contents(const struct pfile *f, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * A file whose samples are mostly malformed is not a recording with a few
+ * bad records: its report would describe the part that happened to parse.
+ */
+static int too_many_bad(const struct pfile *f, const struct read_stats *rs,
+			char *err, size_t len)
+{
+	uint64_t bad = f->bad_samples + rs->bad_records;
+	uint64_t total = f->nr_raw + f->bad_samples;
+
+	if (bad * 2 <= total)
+		return 0;
+	return err_set(err, len, EINVAL,
+		       "corrupted perf.data: %llu of %llu samples malformed (more than half)",
+		       (unsigned long long)bad, (unsigned long long)total);
+}
+
 static int load(struct pfile *f, struct model *m, struct read_stats *st,
 		char *err, size_t len)
 {
@@ -223,6 +272,8 @@ static int load(struct pfile *f, struct model *m, struct read_stats *st,
 		goto out;
 	if (pd_merge(f, m, ctx, err, len))
 		goto out;
+	if (too_many_bad(f, read_ctx_stats(ctx), err, len))
+		goto out;
 	ret = read_finish(ctx, m, st,
 			  "no kmemlab or kmem page samples in this perf.data \u2014 "
 			  RECORD_WITH, err, len);
@@ -230,7 +281,9 @@ static int load(struct pfile *f, struct model *m, struct read_stats *st,
 		st->bad_records += f->bad_samples;
 out:
 	read_ctx_free(ctx);
+	read_guard_call("tep_free() on the perf.data tracing data's formats");
 	tep_free(tep);
+	read_guard_done();
 	return ret;
 }
 

@@ -36,4 +36,18 @@ int perf_data_load(const char *path, int fd, struct model *m,
 struct tep_handle *perf_tracing_parse(const uint8_t *buf, uint64_t len,
 				      char *err, size_t errlen);
 
+/*
+ * The same layouts as a version 7 trace.dat's sections hold them: its
+ * HEADER_INFO section (header_page, header_event) and its EVENT_FORMATS
+ * section (u32 count of systems, each a name, a u32 count and formats).
+ * Only the formats of events the analyzer reads are parsed (read.h's
+ * read_event_wanted()).  @where names the section in errors.
+ */
+int tracing_parse_header_info(struct tep_handle *tep, const uint8_t *buf,
+			      uint64_t len, const char *where,
+			      char *err, size_t errlen);
+int tracing_parse_systems(struct tep_handle *tep, const uint8_t *buf,
+			  uint64_t len, const char *where,
+			  char *err, size_t errlen);
+
 #endif /* _KMEMLAB_PERF_DATA_H */

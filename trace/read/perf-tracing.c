@@ -14,6 +14,7 @@
 #include <event-parse.h>
 
 #include "perf-data.h"
+#include "read.h"
 #include "lib/util.h"
 #include "lib/err.h"
 
@@ -119,7 +120,7 @@ static int parse_preamble(struct tep_handle *tep, struct cursor *c,
 }
 
 static int parse_headers(struct tep_handle *tep, struct cursor *c,
-			 char *err, size_t len)
+			 const char *where, char *err, size_t len)
 {
 	const uint8_t *name, *page, *event;
 	uint64_t page_len, event_len;
@@ -134,17 +135,59 @@ static int parse_headers(struct tep_handle *tep, struct cursor *c,
 	event = take_blob(c, &event_len);
 	if (!event)
 		goto bad;
+	read_guard_call("tep_parse_header_page() on the header_page format");
 	tep_parse_header_page(tep, (char *)page, page_len,
 			      tep_get_long_size(tep));
+	read_guard_done();
 	return 0;
 bad:
-	err_set(err, len, EINVAL, "tracing data: bad or truncated header_page/header_event");
+	err_set(err, len, EINVAL, "%s: bad or truncated header_page/header_event", where);
 	return -1;
+}
+
+/*
+ * The event's name from its format text ("name: NAME\nID: ..."), into
+ * @name; false when the text does not start that way.
+ */
+static bool format_name(const uint8_t *fmt, uint64_t size, char *name,
+			size_t cap)
+{
+	static const char head[] = "name: ";
+	const uint8_t *p = fmt + sizeof(head) - 1, *end = fmt + size;
+	size_t n = 0;
+
+	if (size < sizeof(head) || memcmp(fmt, head, sizeof(head) - 1))
+		return false;
+	while (p + n < end && p[n] != '\n' && n + 1 < cap)
+		n++;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	return n > 0;
+}
+
+/*
+ * One format handed to libtraceevent, by name, so a crash in it names the
+ * event.  Only the events the analyzer reads are parsed: the others cost
+ * time and are as many chances for the library to trip on damage.  A
+ * format libtraceevent cannot parse is left out, as perf does.
+ */
+static void parse_one(struct tep_handle *tep, const uint8_t *fmt,
+		      uint64_t size, const char *sys, const char *where)
+{
+	char name[64];
+
+	if (!format_name(fmt, size, name, sizeof(name)) ||
+	    !read_event_wanted(sys, name))
+		return;
+	read_guard_call("tep_parse_event() on the event format of %s:%s (%s)",
+			sys, name, where);
+	tep_parse_event(tep, (const char *)fmt, size, sys);
+	read_guard_done();
 }
 
 /* u32 count, then count formats (u64 size + text) of one system. */
 static int parse_formats(struct tep_handle *tep, struct cursor *c,
-			 const char *sys, bool parse)
+			 const char *sys, bool parse, const char *where)
 {
 	uint32_t n, i;
 
@@ -156,48 +199,74 @@ static int parse_formats(struct tep_handle *tep, struct cursor *c,
 
 		if (!fmt)
 			return -1;
-		/* A format libtraceevent cannot parse is left out, as perf does. */
 		if (parse)
-			tep_parse_event(tep, (const char *)fmt, size, sys);
+			parse_one(tep, fmt, size, sys, where);
 	}
 	return 0;
 }
 
+/* u32 count of systems, then each system's name and formats. */
 static int parse_systems(struct tep_handle *tep, struct cursor *c,
-			 char *err, size_t len)
+			 const char *where, char *err, size_t len)
 {
 	uint32_t n, i;
 
-	if (parse_formats(tep, c, "ftrace", false) || take_u32(c, &n))
+	if (take_u32(c, &n))
 		goto bad;
 	for (i = 0; i < n; i++) {
 		const char *sys = take_str(c);
 
-		if (!sys || parse_formats(tep, c, sys, wanted(sys)))
+		if (!sys || parse_formats(tep, c, sys, wanted(sys), where))
 			goto bad;
 	}
 	return 0;
 bad:
-	err_set(err, len, EINVAL, "tracing data truncated in the event formats");
+	err_set(err, len, EINVAL, "%s: truncated in the event formats", where);
 	return -1;
+}
+
+int tracing_parse_header_info(struct tep_handle *tep, const uint8_t *buf,
+			      uint64_t len, const char *where,
+			      char *err, size_t errlen)
+{
+	struct cursor c = { buf, buf + len };
+
+	return parse_headers(tep, &c, where, err, errlen);
+}
+
+int tracing_parse_systems(struct tep_handle *tep, const uint8_t *buf,
+			  uint64_t len, const char *where,
+			  char *err, size_t errlen)
+{
+	struct cursor c = { buf, buf + len };
+
+	return parse_systems(tep, &c, where, err, errlen);
 }
 
 struct tep_handle *perf_tracing_parse(const uint8_t *buf, uint64_t len,
 				      char *err, size_t errlen)
 {
+	static const char where[] = "perf.data tracing data";
 	struct cursor c = { buf, buf + len };
 	struct tep_handle *tep = tep_alloc();
 
 	if (!tep) {
-		err_set(err, errlen, EINVAL, "out of memory");
-		errno = ENOMEM;
+		err_set(err, errlen, ENOMEM, "out of memory");
 		return NULL;
 	}
 	if (parse_preamble(tep, &c, err, errlen) ||
-	    parse_headers(tep, &c, err, errlen) ||
-	    parse_systems(tep, &c, err, errlen)) {
-		tep_free(tep);
-		return NULL;
+	    parse_headers(tep, &c, where, err, errlen))
+		goto fail;
+	if (parse_formats(tep, &c, "ftrace", false, NULL)) {
+		err_set(err, errlen, EINVAL, "%s: truncated in the ftrace formats", where);
+		goto fail;
 	}
+	if (parse_systems(tep, &c, where, err, errlen))
+		goto fail;
 	return tep;
+fail:
+	read_guard_call("tep_free() after a failed parse of the %s", where);
+	tep_free(tep);
+	read_guard_done();
+	return NULL;
 }

@@ -30,11 +30,17 @@
 static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
 
 /*
- * libtracecmd 3.1.6 can crash on a corrupted file (seen: a glibc "double
- * free" abort after a byte flip).  Around the library calls, a fatal signal
- * jumps back here so the caller can report the file as unreadable instead
- * of dumping core.  Sanitizer builds leave signals alone, so fuzzing them
- * still shows where a crash happens.
+ * libtracecmd 3.1.6 and libtraceevent 1.7 can crash on a corrupted file
+ * (seen: a glibc "double free" abort after a byte flip, a NULL read in
+ * tep_parse_event() on a format whose print fmt names a field it lacks).
+ * Each library call that parses the file is named first with
+ * read_guard_call(); a fatal signal while one runs jumps back to
+ * guarded_load(), which reports the call and its section.  A fatal signal
+ * outside a named call is a bug of ours: the handlers in place before
+ * (the default, or a sanitizer's) are put back and the faulting
+ * instruction runs again under them, so it is never hidden.  The fuzzers
+ * (KMEMLAB_FUZZ) leave signals alone, so every crash reaches them and
+ * fuzz/triage.sh says whose it is.
  */
 /* gcc says ASan with __SANITIZE_ADDRESS__, clang with __has_feature. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -47,6 +53,9 @@ static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g
 
 #if defined(KMEMLAB_ASAN)
 #include <sanitizer/common_interface_defs.h>
+#endif
+
+#if defined(KMEMLAB_FUZZ)
 #define GUARD_SIGNALS 0
 #else
 #define GUARD_SIGNALS 1
@@ -77,23 +86,40 @@ static const int guarded_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL 
 #define NR_GUARDED ARRAY_SIZE(guarded_signals)
 
 static sigjmp_buf crash_env;
-
+static struct sigaction old_actions[NR_GUARDED];
 static void on_crash(int sig)
 {
-	siglongjmp(crash_env, sig);
+	size_t i;
+
+	if (read_guard_active())
+		siglongjmp(crash_env, sig);
+	for (i = 0; i < NR_GUARDED; i++)	/* ours: crash as without us */
+		sigaction(guarded_signals[i], &old_actions[i], NULL);
 }
 
-static void guard(struct sigaction *old, bool on)
+static void guard_on(void)
 {
 	struct sigaction sa = { .sa_handler = on_crash };
 	size_t i;
 
+	read_guard_done();
 	if (!GUARD_SIGNALS)
 		return;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NODEFER | SA_RESETHAND;
+	sa.sa_flags = SA_NODEFER;
 	for (i = 0; i < NR_GUARDED; i++)
-		sigaction(guarded_signals[i], on ? &sa : &old[i], on ? &old[i] : NULL);
+		sigaction(guarded_signals[i], &sa, &old_actions[i]);
+}
+
+static void guard_off(void)
+{
+	size_t i;
+
+	read_guard_done();
+	if (!GUARD_SIGNALS)
+		return;
+	for (i = 0; i < NR_GUARDED; i++)
+		sigaction(guarded_signals[i], &old_actions[i], NULL);
 }
 
 /*
@@ -150,7 +176,9 @@ static int perf_probe(int fd, const unsigned char *head, size_t n,
 /*
  * The readers, in the order they are tried: the first whose probe knows
  * the file's first bytes loads it, unless it declines (READ_DECLINED,
- * the model untouched), and then the next that knows them does.
+ * the model untouched), and then the next that knows them does.  Every
+ * one hands parts of the file to libtraceevent (the event formats) or
+ * libtracecmd, so every one runs quiet and guarded.
  */
 static const struct reader {
 	const char *name;
@@ -159,19 +187,17 @@ static const struct reader {
 		     char *err, size_t len);
 	int (*load)(const char *path, int fd, struct model *m,
 		    struct read_stats *st, char *err, size_t len);
-	bool libtracecmd;	/* runs the trace library: quiet and guarded */
 } readers[] = {
-	{ "perf.data", perf_probe, perf_data_load, false },
-	{ "trace.dat, streamed", tracedat_probe, tdat_load, true },
-	{ "trace.dat, libtracecmd", tracedat_probe, read_tracecmd_load, true },
+	{ "perf.data", perf_probe, perf_data_load },
+	{ "trace.dat, streamed", tracedat_probe, tdat_load },
+	{ "trace.dat, libtracecmd", tracedat_probe, read_tracecmd_load },
 };
 
-/* A reader that runs libtracecmd: its chatter silenced, its crash caught. */
+/* A reader's run: the libraries' chatter silenced, their crash caught. */
 static int guarded_load(const struct reader *r, const char *path, int fd,
 			struct model *m, struct read_stats *st,
 			char *err, size_t len)
 {
-	struct sigaction old[NR_GUARDED];
 	static int saved_stderr;	/* static: survives siglongjmp */
 	int ret, saved;
 
@@ -179,14 +205,14 @@ static int guarded_load(const struct reader *r, const char *path, int fd,
 	tep_set_loglevel(TEP_LOG_NONE);
 	saved_stderr = quiet_stderr();
 	if (sigsetjmp(crash_env, 1)) {
-		guard(old, false);
+		guard_off();
 		restore_stderr(saved_stderr);
 		return err_set(err, len, ENOTRECOVERABLE,
-			       "corrupted recording (the trace reader crashed on it)");
+			       "the trace library crashed in %s", read_guard_name());
 	}
-	guard(old, true);
+	guard_on();
 	ret = r->load(path, fd, m, st, err, len);
-	guard(old, false);
+	guard_off();
 	saved = errno;
 	restore_stderr(saved_stderr);
 	errno = saved;
@@ -211,25 +237,49 @@ static int load_fd(const char *path, int fd, struct model *m,
 				return -1;
 			continue;
 		}
-		ret = r->libtracecmd ? guarded_load(r, path, fd, m, st, err, len) :
-				       r->load(path, fd, m, st, err, len);
+		ret = guarded_load(r, path, fd, m, st, err, len);
 		if (ret != READ_DECLINED)
 			return ret;
 	}
 	return err_set(err, len, EINVAL, "not a trace-cmd recording (trace.dat)");
 }
 
+static const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFIFO: return "a FIFO";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFDIR: return "a directory";
+	case S_IFSOCK: return "a socket";
+	}
+	return "not a file";
+}
+
+/*
+ * Only a regular file is a recording, and that is asked with stat(),
+ * before any open(): opening a FIFO without a writer blocks, and reading
+ * one (or a device) consumes what another reader was owed.  The open
+ * itself never blocks (O_NONBLOCK), and fstat() confirms what was opened.
+ */
 int read_file_load(const char *path, struct model *m, struct read_stats *st,
 		   char *err, size_t len)
 {
 	struct stat sb;
 	int fd, ret, saved;
 
-	fd = open(path, O_RDONLY);
+	if (stat(path, &sb))
+		return err_set(err, len, errno, "%s", strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return err_set(err, len, EINVAL,
+			       "not a regular file (%s): refused without reading it",
+			       file_kind(sb.st_mode));
+	fd = open(path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &sb))
 		ret = err_set(err, len, errno, "%s", strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		ret = err_set(err, len, EINVAL, "not a regular file");
+	else if (!S_ISREG(sb.st_mode))	/* replaced since the stat() */
+		ret = err_set(err, len, EINVAL, "not a regular file (%s)",
+			      file_kind(sb.st_mode));
 	else
 		ret = load_fd(path, fd, m, st, err, len);
 	saved = errno;

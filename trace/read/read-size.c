@@ -26,12 +26,14 @@
 #define TRUNCATED \
 	"truncated recording: the file ends before the data its header " \
 	"declares (copy it again, or record again)"
-#define MAX_SECTION_ID	64	/* ids are small; anything else: not a walk */
+#define MAX_SECTION_ID	64	/* ids are small; anything else: not a section */
+#define MAX_SECTIONS	4096	/* trace-cmd writes ~10, 2 more per instance */
 
 struct dat {
 	int fd;
 	uint64_t size;
 	bool big_endian;
+	uint64_t extra_at;	/* where bytes that are no section start */
 };
 
 static int read_at(const struct dat *d, uint64_t off, void *buf, size_t n)
@@ -62,39 +64,66 @@ static int first_section(struct dat *d, uint64_t *off)
 	return 0;
 }
 
-/* 0 whole (or not a v7 walk we can judge), -1 with errno EIO: cut short. */
-static int walk_sections(struct dat *d)
+/*
+ * A section header as trace-cmd writes one: a small id, and an options
+ * section holds at least its DONE option (6 + 8 bytes).  Anything else
+ * where a section should start is not part of the recording.
+ */
+static bool is_section(const struct dat *d, const unsigned char *h)
+{
+	uint64_t id = get(d, h, 2), size = get(d, h + 8, 8);
+
+	return id <= MAX_SECTION_ID && (id != 0 || size >= 14);
+}
+
+/*
+ * 0 whole (or not a v7 walk we can judge); -1 with errno EIO: cut short;
+ * -1 with errno EINVAL and *extra set: bytes after the last section.
+ * At most MAX_SECTIONS headers are read, whatever the file's size.
+ */
+static int walk_sections(struct dat *d, uint64_t *extra)
 {
 	unsigned char h[SEC_HEADER];
 	uint64_t off;
-	int r = first_section(d, &off);
+	int n, r = first_section(d, &off);
 
 	if (r)
 		return r > 0 ? 0 : -1;
-	while (off < d->size) {
+	for (n = 0; off < d->size; n++) {
 		uint64_t end;
 
 		if (off + SEC_HEADER > d->size || read_at(d, off, h, sizeof(h)))
 			return -1;
-		if (get(d, h, 2) > MAX_SECTION_ID)
-			return 0;	/* not laid out as we know: no verdict */
+		if (n == MAX_SECTIONS || !is_section(d, h))
+			goto extra;
 		end = off + SEC_HEADER + get(d, h + 8, 8);
 		if (end < off || end > d->size)
 			return -1;
 		off = end;
 	}
 	return off == d->size ? 0 : -1;
+extra:
+	*extra = d->size - off;
+	d->extra_at = off;
+	errno = EINVAL;
+	return -1;
 }
 
 int read_check_size(int fd, char *err, size_t len)
 {
 	struct dat d = { .fd = fd };
+	uint64_t extra = 0;
 	struct stat st;
 
 	if (fstat(fd, &st))
 		return -1;
 	d.size = st.st_size;
-	if (!walk_sections(&d))
+	if (!walk_sections(&d, &extra))
 		return 0;
+	if (extra)
+		return err_set(err, len, EINVAL,
+			       "%llu bytes after the last section (at offset %llu): not part of a recording",
+			       (unsigned long long)extra,
+			       (unsigned long long)d.extra_at);
 	return err_set(err, len, EIO, "%s", TRUNCATED);
 }

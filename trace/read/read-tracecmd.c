@@ -5,6 +5,7 @@
  * streaming reader declines), each record through read.c into the model.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,12 +29,13 @@ static int iter_record(struct tracecmd_input *handle, struct tep_record *rec,
 	struct iter_state *s = data;
 
 	(void)handle;
-	(void)cpu;
+	read_guard_done();	/* our code from here: not the library's */
 	if (read_ctx_record(s->ctx, rec) ||
 	    read_release_note(&s->release, rec)) {
 		s->error = errno;
 		return -1;
 	}
+	read_guard_call("tracecmd_iterate_events() reading CPU %d's data", cpu);
 	return 0;
 }
 
@@ -46,7 +48,9 @@ static int load(struct tracecmd_input *handle, struct model *m,
 	s.ctx = read_ctx_new(tracecmd_get_tep(handle), m, err, len);
 	if (!s.ctx)
 		return -1;
+	read_guard_call("tracecmd_iterate_events() reading the CPU data");
 	tracecmd_iterate_events(handle, NULL, 0, iter_record, &s);
+	read_guard_done();
 	if (s.error) {
 		err_set(err, len, s.error, "%s", strerror(s.error));
 		goto out;
@@ -58,6 +62,18 @@ out:
 	return ret;
 }
 
+/* The version a trace.dat's header names after its magic ("6", "7"). */
+static const char *file_version(int fd)
+{
+	static char v[8];
+	char buf[10 + sizeof(v)] = "";
+
+	strcpy(v, "?");
+	if (pread(fd, buf, sizeof(buf) - 1, 0) > 10 && memchr(buf + 10, 0, sizeof(v)))
+		snprintf(v, sizeof(v), "%s", buf + 10);
+	return v;
+}
+
 int read_tracecmd_load(const char *path, int fd, struct model *m,
 		       struct read_stats *st, char *err, size_t len)
 {
@@ -66,13 +82,16 @@ int read_tracecmd_load(const char *path, int fd, struct model *m,
 
 	(void)path;
 	/* libtracecmd closes the descriptor it is given, so give it its own. */
+	read_guard_call("tracecmd_open_fd() reading the headers and event formats");
 	handle = dfd < 0 ? NULL : tracecmd_open_fd(dfd, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!handle) {
-		err_set(err, len, errno ? errno : EINVAL,
-			"cannot read the recording (truncated or corrupted?)");
-		return -1;
-	}
+	read_guard_done();
+	if (!handle)
+		return err_set(err, len, errno ? errno : EINVAL,
+			       "libtracecmd's tracecmd_open_fd() refused its headers or event formats (a version %s file)",
+			       file_version(fd));
 	ret = load(handle, m, st, err, len);
+	read_guard_call("tracecmd_close()");
 	tracecmd_close(handle);
+	read_guard_done();
 	return ret;
 }

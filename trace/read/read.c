@@ -152,6 +152,8 @@ struct read_ctx {
 	struct read_event *events;
 	int nr_events;
 	bool swap;		/* the recording's byte order is not ours */
+	int type_offset;	/* common_type: the event id in each record */
+	int type_size;
 	int max_id;
 	signed char *by_id;	/* event id -> index in events, -1: not handled */
 	struct read_stats stats;
@@ -477,6 +479,18 @@ static const struct event_desc event_table[] = {
 
 #define NR_EVENTS ((int)ARRAY_SIZE(event_table))
 
+bool read_event_wanted(const char *system, const char *name)
+{
+	int i;
+
+	for (i = 0; i < NR_EVENTS; i++)
+		if (!strcmp(event_table[i].system, system) &&
+		    !strcmp(event_table[i].name, name))
+			return true;
+	/* read-flags.c's last source of GFP flag names */
+	return !strcmp(system, "kmem") && !strcmp(name, "kmalloc");
+}
+
 static bool field_usable(const struct tep_format_field *f, int kind)
 {
 	if (f->offset < 0)
@@ -549,6 +563,21 @@ static int bind_fields(struct read_event *re, struct tep_event *ev,
 	return 0;
 }
 
+/* Where each record keeps its event id: the common_type field. */
+static void bind_type(struct read_ctx *ctx, struct tep_event *ev)
+{
+	struct tep_format_field *f;
+
+	if (ctx->type_size)
+		return;
+	f = tep_find_common_field(ev, "common_type");
+	if (f && f->offset >= 0 && (f->size == 1 || f->size == 2 ||
+				    f->size == 4 || f->size == 8)) {
+		ctx->type_offset = f->offset;
+		ctx->type_size = f->size;
+	}
+}
+
 static int bind_events(struct read_ctx *ctx, char *err, size_t len)
 {
 	int i;
@@ -563,6 +592,7 @@ static int bind_events(struct read_ctx *ctx, char *err, size_t len)
 			continue;
 		re->desc = d;
 		re->id = ev->id;
+		bind_type(ctx, ev);
 		if (bind_fields(re, ev, err, len))
 			return -1;
 		if (re->id > ctx->max_id)
@@ -641,7 +671,15 @@ void read_ctx_free(struct read_ctx *ctx)
 int read_finish(struct read_ctx *ctx, struct model *m, struct read_stats *st,
 		const char *nothing, char *err, size_t len)
 {
-	if (!read_ctx_stats(ctx)->handled)
+	const struct read_stats *rs = read_ctx_stats(ctx);
+
+	/* mostly malformed: damaged, and a report of the rest would pass for all */
+	if (rs->bad_records * 2 > rs->records)
+		return err_set(err, len, EINVAL,
+			       "corrupted CPU data: %llu of %llu records malformed (more than half)",
+			       (unsigned long long)rs->bad_records,
+			       (unsigned long long)rs->records);
+	if (!rs->handled)
 		return err_set(err, len, ENOENT, "%s", nothing);
 	if (st)
 		*st = *read_ctx_stats(ctx);
@@ -813,7 +851,7 @@ static void note_other(struct read_ctx *ctx, int id)
 int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 {
 	const struct read_event *re;
-	uint64_t v[MAX_FIELDS];
+	uint64_t v[MAX_FIELDS], type;
 	struct read_extra x;
 	int id;
 
@@ -821,11 +859,15 @@ int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 	if (rec->missed_events)
 		model_handle_missed(ctx->m, rec->ts, rec->cpu,
 				    rec->missed_events);
-	if (!rec->data || rec->size < 2) {
+	/* the event id read inline: tep_data_type() looks its field up per call */
+	if (!rec->data || rec->size < 2 ||
+	    ctx->type_offset + ctx->type_size > rec->size ||
+	    load_field((const unsigned char *)rec->data + ctx->type_offset,
+		       ctx->type_size, ctx->swap, &type)) {
 		ctx->stats.bad_records++;
 		return 0;
 	}
-	id = tep_data_type(ctx->tep, rec);
+	id = (int)type;
 	re = find_event(ctx, id);
 	if (!re) {
 		note_other(ctx, id);

@@ -9,6 +9,7 @@
 #ifndef _KMEMLAB_READ_H
 #define _KMEMLAB_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,11 @@ struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 struct flag_names;
 /* The GFP flag names of the recording's own print formats (read-flags.c). */
 int read_gfp_names(struct tep_handle *tep, struct flag_names *t);
+/*
+ * Whether the analyzer reads event @system:@name (or its print format):
+ * the formats of other events need not be parsed at all.
+ */
+bool read_event_wanted(const char *system, const char *name);
 /* Dispatch one record to its handler; records of other events are ignored. */
 int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec);
 const struct read_stats *read_ctx_stats(const struct read_ctx *ctx);
@@ -75,6 +81,18 @@ int read_finish(struct read_ctx *ctx, struct model *m, struct read_stats *st,
 /* libtracecmd reads the trace.dat @path, open on @fd (read-tracecmd.c). */
 int read_tracecmd_load(const char *path, int fd, struct model *m,
 		       struct read_stats *st, char *err, size_t len);
+
+/*
+ * Name the trace-library call about to run (printf-style), so that a crash
+ * inside it is reported as "the trace library crashed in CALL" rather than
+ * as a crash of the analyzer; read_guard_done() when it returns.  A crash
+ * outside a named call is left to crash (read-file.c, read-guard.c).
+ */
+void read_guard_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void read_guard_done(void);
+/* For the guard's handler (read-guard.c): is a named call under way, which. */
+bool read_guard_active(void);
+const char *read_guard_name(void);
 
 /*
  * -1 with errno EIO and the cause in @err when the trace.dat open on @fd

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Streaming a recording's CPU data: one cursor per CPU holding one chunk
- * (zstd-decompressed, or a run of bare pages), its pages walked with
- * libtraceevent's kbuffer, the cursors merged by timestamp the way
+ * (zstd-decompressed, or a run of bare pages), its pages' events decoded
+ * here (page_event()), the cursors merged by timestamp the way
  * tracecmd_iterate_events() does (the lowest CPU slot wins a tie), each
  * record handed to read_ctx_record().  Memory is a chunk per CPU.
  */
@@ -14,8 +14,6 @@
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
-#include <trace-cmd.h>
 #include <zstd.h>
 
 #include "model/model.h"
@@ -24,22 +22,36 @@
 #include "lib/err.h"
 
 #define RAW_CHUNK_PAGES	16		/* pages per pread, uncompressed */
-#define MAX_CHUNK	(64u << 20)	/* trace-cmd writes 10-page chunks */
-#define PAD		64	/* kbuffer may peek past a page's commit */
+/*
+ * trace-cmd 3.1 compresses a CPU's data 10 pages at a time (40 KiB chunks
+ * on 4 KiB pages, measured on the bench recordings).  A chunk of more than
+ * 64 pages comes from no writer we know, and a file that declares one can
+ * only be asking for memory: 64 pages is 256 KiB on 4 KiB pages, 4 MiB on
+ * 64 KiB pages.  All CPUs' chunk buffers together stay under MAX_BUFFERED:
+ * 4096 CPUs of 10-page chunks on 4 KiB pages need 160 MiB.
+ */
+#define MAX_CHUNK_PAGES	64u
+#define MAX_BUFFERED	(256u << 20)
+#define PAD		64	/* a header or lost count may lie past the commit */
 #define COMMIT_MASK	((1u << 27) - 1)
 
 struct cursor {
 	const struct tdat_file *f;
 	int cpu;
 	uint64_t pos, end;	/* file range still to read */
+	uint32_t chunks;	/* compressed: the count its data start with */
 	uint32_t chunks_left;	/* compressed: chunks still to read */
 	unsigned char *buf;	/* the chunk's pages, PAD zero bytes after */
 	size_t buf_cap, buf_len, page_off;
 	unsigned char *zbuf;	/* compressed chunk */
 	size_t zbuf_cap;
-	struct kbuffer *kb;
 	int long_size;		/* of a page header's length field */
-	unsigned char *page;	/* the page kb walks, NULL: none yet */
+	unsigned char *page;	/* the page being walked, NULL: none yet */
+	const unsigned char *data;	/* its events: after the page header */
+	uint64_t size;		/* their length (the page's commit) */
+	uint64_t next;		/* offset in data of the next event header */
+	uint64_t ts;		/* timestamp of the last event read */
+	long long lost;		/* events lost before the page; -1: unknown */
 	struct tep_record rec;
 	bool has;		/* rec holds this CPU's next record */
 };
@@ -47,6 +59,7 @@ struct cursor {
 struct stream {
 	struct tdat_file f;
 	struct cursor *cur;
+	size_t buffered;	/* bytes of every cursor's buffers */
 	ZSTD_DCtx *zctx;
 	char *err;
 	size_t len;
@@ -58,15 +71,23 @@ static int bad(struct stream *s, const struct cursor *c, const char *why)
 		       c->cpu, why);
 }
 
-static int grow(unsigned char **p, size_t *cap, size_t n)
+static int grow(struct stream *s, unsigned char **p, size_t *cap, size_t n)
 {
 	unsigned char *q;
 
 	if (n <= *cap)
 		return 0;
+	if (s->buffered - *cap + n > MAX_BUFFERED) {
+		snprintf(s->err, s->len,
+			 "corrupted CPU data: the CPUs' chunks would need more than %u MiB together",
+			 MAX_BUFFERED >> 20);
+		errno = EFBIG;
+		return -1;
+	}
 	q = realloc(*p, n);
 	if (!q)
 		return -1;
+	s->buffered = s->buffered - *cap + n;
 	*p = q;
 	*cap = n;
 	return 0;
@@ -78,7 +99,7 @@ static int fill_raw(struct stream *s, struct cursor *c)
 
 	if (n > c->end - c->pos)
 		n = c->end - c->pos;
-	if (grow(&c->buf, &c->buf_cap, n + PAD))
+	if (grow(s, &c->buf, &c->buf_cap, n + PAD))
 		return -1;
 	if (pread(s->f.fd, c->buf, n, (off_t)c->pos) != (ssize_t)n)
 		return bad(s, c, "cannot read its pages");
@@ -100,15 +121,28 @@ static int fill_zstd(struct stream *s, struct cursor *c)
 	size_t got;
 
 	if (c->end - c->pos < sizeof(h) ||
-	    pread(s->f.fd, h, sizeof(h), (off_t)c->pos) != sizeof(h))
-		return bad(s, c, "a chunk header past its data");
+	    pread(s->f.fd, h, sizeof(h), (off_t)c->pos) != sizeof(h)) {
+		char why[160];
+
+		snprintf(why, sizeof(why),
+			 "its chunk count says %u, but its data end after chunk %u",
+			 c->chunks, c->chunks - c->chunks_left);
+		return bad(s, c, why);
+	}
 	zn = le32(h);
 	n = le32(h + 4);
-	if (zn > c->end - c->pos - sizeof(h) || n > MAX_CHUNK ||
-	    n % s->f.page_size)
+	if (n > MAX_CHUNK_PAGES * s->f.page_size) {
+		snprintf(s->err, s->len,
+			 "corrupted CPU %d data: chunk %u, a chunk declaring %u bytes, more than the %u pages a chunk holds",
+			 c->cpu, c->chunks - c->chunks_left, n, MAX_CHUNK_PAGES);
+		errno = EFBIG;
+		return -1;
+	}
+	if (zn > c->end - c->pos - sizeof(h) || n % s->f.page_size ||
+	    zn > ZSTD_compressBound(n))
 		return bad(s, c, "a chunk of impossible size");
-	if (grow(&c->zbuf, &c->zbuf_cap, zn ? zn : 1) ||
-	    grow(&c->buf, &c->buf_cap, (size_t)n + PAD))
+	if (grow(s, &c->zbuf, &c->zbuf_cap, zn ? zn : 1) ||
+	    grow(s, &c->buf, &c->buf_cap, (size_t)n + PAD))
 		return -1;
 	if (pread(s->f.fd, c->zbuf, zn, (off_t)(c->pos + sizeof(h))) != zn)
 		return bad(s, c, "cannot read a chunk");
@@ -121,12 +155,30 @@ static int fill_zstd(struct stream *s, struct cursor *c)
 	return 0;
 }
 
+/*
+ * The chunk count and the CPU's size must agree: a count lowered (or
+ * zeroed with the data) would otherwise end the CPU early, silently.
+ */
+static int chunks_done(struct stream *s, struct cursor *c)
+{
+	char why[160];
+
+	if (c->pos == c->end)
+		return 0;
+	snprintf(why, sizeof(why),
+		 "its chunk count says %u, but %llu of its bytes follow chunk %u",
+		 c->chunks, (unsigned long long)(c->end - c->pos), c->chunks);
+	return bad(s, c, why);
+}
+
 /* 1: loaded a chunk, 0: the CPU's data are done, -1: error. */
 static int next_chunk(struct stream *s, struct cursor *c)
 {
 	int ret;
 
-	if (s->f.compressed ? !c->chunks_left : c->pos >= c->end)
+	if (s->f.compressed && !c->chunks_left)
+		return chunks_done(s, c);
+	if (!s->f.compressed && c->pos >= c->end)
 		return 0;
 	ret = s->f.compressed ? fill_zstd(s, c) : fill_raw(s, c);
 	if (ret)
@@ -138,24 +190,26 @@ static int next_chunk(struct stream *s, struct cursor *c)
 
 /*
  * A page header is a u64 timestamp and a long whose low 27 bits are the
- * data's length (the rest are flags).  kbuffer_load_subbuffer() trusts
- * that length (it reads a lost-events count right after the data), so
- * check it first.
+ * data's length and whose bits 31 and 30 say events were lost before the
+ * page and, then, that their count is stored right after the data.
  */
-static bool page_fits(const struct stream *s, const struct cursor *c)
+#define MISSING_EVENTS	0x80000000ULL
+#define MISSING_STORED	0x40000000ULL
+
+static uint64_t read_long(const struct cursor *c, const unsigned char *p)
 {
-	uint64_t commit = le32(c->page + 8);
+	uint64_t v = le32(p);
 
 	if (c->long_size == 8)
-		commit |= (uint64_t)le32(c->page + 12) << 32;
-	commit &= COMMIT_MASK;
-	return 8 + c->long_size + commit <= s->f.page_size;
+		v |= (uint64_t)le32(p + 4) << 32;
+	return v;
 }
 
-/* Load the next page into kb; 1: loaded, 0: no more, -1: error. */
+/* Load the next page; 1: loaded, 0: no more, -1: error. */
 static int next_page(struct stream *s, struct cursor *c)
 {
-	int ret, start;
+	uint64_t flags;
+	int ret;
 
 	if (!c->page || c->page_off >= c->buf_len) {
 		ret = next_chunk(s, c);
@@ -164,71 +218,122 @@ static int next_page(struct stream *s, struct cursor *c)
 	}
 	c->page = c->buf + c->page_off;
 	c->page_off += s->f.page_size;
-	if (!page_fits(s, c))
+	c->data = c->page + 8 + c->long_size;
+	flags = read_long(c, c->page + 8);
+	c->size = flags & COMMIT_MASK;
+	/* the lost count after the data is read from there: it must fit too */
+	if (8 + c->long_size + c->size > s->f.page_size)
 		return bad(s, c, "a page whose length exceeds the page size");
-	if (kbuffer_load_subbuffer(c->kb, c->page))
-		return bad(s, c, "an unreadable page");
-	start = kbuffer_start_of_data(c->kb);
-	if (start < 0 || kbuffer_subbuffer_size(c->kb) < 0 ||
-	    (uint64_t)start + kbuffer_subbuffer_size(c->kb) > s->f.page_size)
-		return bad(s, c, "a page whose length exceeds the page size");
+	c->ts = (uint64_t)le32(c->page) | (uint64_t)le32(c->page + 4) << 32;
+	c->lost = 0;
+	if (flags & MISSING_EVENTS)
+		c->lost = flags & MISSING_STORED ?
+			  (long long)read_long(c, c->data + c->size) : -1;
+	c->next = 0;
 	return 1;
 }
 
-/* The event must end inside its page's data: kbuffer does not check. */
-static int take_event(struct stream *s, struct cursor *c, void *ev,
-		      unsigned long long ts)
-{
-	unsigned char *data_end = c->page + kbuffer_start_of_data(c->kb) +
-				  kbuffer_subbuffer_size(c->kb);
-	int size = kbuffer_event_size(c->kb);
+/*
+ * The ring buffer's event headers (include/linux/ring_buffer.h): a u32
+ * whose low 5 bits are the type or length in words and whose upper 27 are
+ * the time since the previous event.  Types 29-31 are padding, a time
+ * extension and an absolute time stamp; 0 means the length follows as a
+ * u32 that counts itself; 1-28 are the data's length in words.  Read here
+ * directly rather than through kbuffer, with the same arithmetic as
+ * libtraceevent's kbuffer_next_event(): its function pointers per field
+ * cost more than the events' own decoding.
+ */
+#define TYPE_PADDING	29
+#define TYPE_TIME_EXTEND 30
+#define TYPE_TIME_STAMP	31
+#define TS_SHIFT	27
+#define TS_MSB		(0xf8ULL << 56)
 
-	if (size < 0 || (unsigned char *)ev + size > data_end)
-		return bad(s, c, "an event longer than its page");
-	memset(&c->rec, 0, sizeof(c->rec));
-	c->rec.ts = ts;
-	c->rec.cpu = c->cpu;
-	c->rec.data = ev;
-	c->rec.size = size;
-	c->rec.record_size = kbuffer_curr_size(c->kb);
-	c->rec.missed_events = kbuffer_missed_events(c->kb);
-	c->has = true;
-	return 0;
+/* 1: the page's next event is in c->rec; 0: the page is done; -1: error. */
+static int page_event(struct stream *s, struct cursor *c)
+{
+	for (;;) {
+		uint64_t at = c->next, delta, len;
+		const unsigned char *p = c->data + at;
+		uint32_t head, type;
+
+		if (at >= c->size)
+			return 0;
+		head = le32(p);
+		type = head & 31;
+		delta = head >> 5;
+		p += 4;
+		switch (type) {
+		case TYPE_PADDING:
+			len = le32(p);
+			break;
+		case TYPE_TIME_STAMP:
+			delta = ((uint64_t)le32(p) << TS_SHIFT) + delta;
+			c->ts = delta | (c->ts & TS_MSB);
+			delta = 0;
+			p += 4;
+			len = 0;
+			break;
+		case TYPE_TIME_EXTEND:
+			delta += (uint64_t)le32(p) << TS_SHIFT;
+			p += 4;
+			len = 0;
+			break;
+		case 0:
+			if (le32(p) < 4)
+				return bad(s, c, "an event of impossible length");
+			len = ((uint64_t)le32(p) - 4 + 3) & ~3ULL;
+			p += 4;
+			break;
+		default:
+			len = type * 4;
+			break;
+		}
+		c->ts += delta;
+		c->next = (uint64_t)(p - c->data) + len;
+		if (type >= TYPE_PADDING)
+			continue;
+		if (c->next > c->size)
+			return bad(s, c, "an event longer than its page");
+		c->rec.ts = c->ts;
+		c->rec.data = (void *)p;
+		c->rec.size = (int)len;
+		c->rec.record_size = (int)(c->next - at);
+		/* as kbuffer: only an event at the page's very start carries it */
+		c->rec.missed_events = at ? 0 : c->lost;
+		return 1;
+	}
 }
 
 /* Move @c to its CPU's next record; c->has false when there is none. */
 static int advance(struct stream *s, struct cursor *c)
 {
-	unsigned long long ts = 0;
-	void *ev = c->page ? kbuffer_next_event(c->kb, &ts) : NULL;
-	int ret;
+	int ret = c->page ? page_event(s, c) : 0;
 
 	c->has = false;
-	while (!ev) {
+	while (!ret) {
 		ret = next_page(s, c);
 		if (ret <= 0)
 			return ret;
-		ev = kbuffer_read_event(c->kb, &ts);
+		ret = page_event(s, c);
 	}
-	return take_event(s, c, ev, ts);
+	if (ret < 0)
+		return -1;
+	c->has = true;
+	return 0;
 }
 
 static int cursor_init(struct stream *s, struct cursor *c,
 		       const struct tdat_cpu *tc, struct tep_handle *tep)
 {
-	enum kbuffer_long_size ls = tep_get_header_page_size(tep) == 8 ?
-				    KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
 	unsigned char n[4];
 
 	c->f = &s->f;
 	c->cpu = tc->cpu;
 	c->pos = tc->offset;
 	c->end = tc->offset + tc->size;
-	c->long_size = ls == KBUFFER_LSIZE_8 ? 8 : 4;
-	c->kb = kbuffer_alloc(ls, tep_is_file_bigendian(tep) ?
-			      KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE);
-	if (!c->kb)
-		return -1;
+	c->long_size = tep_get_header_page_size(tep) == 8 ? 8 : 4;
+	c->rec.cpu = c->cpu;
 	if (!s->f.compressed)
 		return 0;
 	if (pread(s->f.fd, n, sizeof(n), (off_t)c->pos) != sizeof(n))
@@ -236,7 +341,8 @@ static int cursor_init(struct stream *s, struct cursor *c,
 	/* The CPU's size counts its chunks, not the count before them. */
 	if (c->end > s->f.file_size - sizeof(n))
 		return bad(s, c, "chunks past the end of the file");
-	c->chunks_left = le32(n);
+	c->chunks = le32(n);
+	c->chunks_left = c->chunks;
 	c->pos += sizeof(n);
 	c->end += sizeof(n);
 	return 0;
@@ -247,8 +353,6 @@ static void cursors_free(struct stream *s)
 	int i;
 
 	for (i = 0; s->cur && i < s->f.nr_cpus; i++) {
-		if (s->cur[i].kb)
-			kbuffer_free(s->cur[i].kb);
 		free(s->cur[i].buf);
 		free(s->cur[i].zbuf);
 	}
@@ -316,36 +420,46 @@ static bool forced_off(void)
 }
 
 /*
- * A layout we cannot parse is left to libtracecmd too, so a damaged
- * header gets the same diagnosis as before; only damage found while
- * streaming (the model already fed) is ours to report.
+ * A layout that contradicts itself is reported here, with the part that
+ * does; only a layout this reader does not handle goes to libtracecmd.
  */
 int tdat_load(const char *path, int fd, struct model *m,
 	      struct read_stats *st, char *err, size_t len)
 {
 	struct stream s = { .err = err, .len = len };
-	struct tracecmd_input *handle = NULL;
+	struct tep_handle *tep = NULL;
 	int ret = READ_DECLINED;
 
-	if (forced_off() || tdat_parse(fd, &s.f, err, len))
+	(void)path;
+	if (forced_off())
 		goto out;
-	handle = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!handle || tep_get_header_page_size(tracecmd_get_tep(handle)) < 4)
+	ret = tdat_parse(fd, &s.f, err, len);	/* -1, or READ_DECLINED */
+	if (ret)
 		goto out;
 	ret = -1;
+	tep = tdat_head_parse(&s.f, err, len);
+	if (!tep)
+		goto out;
+	if (tep_get_header_page_size(tep) < 4) {
+		err_set(err, len, EINVAL,
+			"section HEADER_INFO: a header_page without a commit field");
+		goto out;
+	}
 	s.zctx = s.f.compressed ? ZSTD_createDCtx() : NULL;
-	if ((s.f.compressed && !s.zctx) ||
-	    cursors_new(&s, tracecmd_get_tep(handle))) {
+	if ((s.f.compressed && !s.zctx) || cursors_new(&s, tep)) {
 		if (errno == ENOMEM)
 			err_set(err, len, ENOMEM, "out of memory");
 		goto out;
 	}
-	ret = stream_model(&s, tracecmd_get_tep(handle), m, st);
+	ret = stream_model(&s, tep, m, st);
 out:
 	cursors_free(&s);
 	ZSTD_freeDCtx(s.zctx);
-	if (handle)
-		tracecmd_close(handle);
+	if (tep) {
+		read_guard_call("tep_free() on the formats of section EVENT_FORMATS");
+		tep_free(tep);
+		read_guard_done();
+	}
 	tdat_file_free(&s.f);
 	return ret;
 }

@@ -30,7 +30,7 @@
 enum {
 	OPT_DONE = 0, OPT_DATE = 1, OPT_BUFFER = 3, OPT_OFFSET = 7,
 	OPT_TIME_SHIFT = 12, OPT_GUEST = 13, OPT_TSC2NSEC = 14,
-	OPT_BUFFER_TEXT = 22,
+	OPT_HEADER_INFO = 16, OPT_EVENT_FORMATS = 18, OPT_BUFFER_TEXT = 22,
 };
 
 struct opt_walk {
@@ -198,6 +198,12 @@ static int parse_option(struct tdat_file *f, struct opt_walk *w, int id,
 		return 0;
 	case OPT_BUFFER:
 		return parse_buffer(f, w, p, end, err, len);
+	case OPT_HEADER_INFO:
+	case OPT_EVENT_FORMATS:
+		if (end - p < 8)
+			return err_set(err, len, EINVAL, "a malformed section option");
+		*(id == OPT_HEADER_INFO ? &f->header_info : &f->event_formats) = le(p, 8);
+		return 0;
 	case OPT_DATE: case OPT_OFFSET: case OPT_TIME_SHIFT:
 	case OPT_GUEST: case OPT_TSC2NSEC: case OPT_BUFFER_TEXT:
 		w->declined = true;	/* timestamps libtracecmd adjusts */
@@ -272,6 +278,46 @@ static int check_flyrecord(struct tdat_file *f, uint64_t off, bool zstd,
 	return 0;
 }
 
+/* A CPU's file range: compressed data start with a u32 chunk count. */
+static uint64_t cpu_end(const struct tdat_file *f, const struct tdat_cpu *c)
+{
+	return c->offset + c->size + (f->compressed ? 4 : 0);
+}
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct tdat_cpu *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * Each CPU's data are its own: two CPUs sharing bytes come from no writer,
+ * and would make one chunk count for every CPU that points at it.
+ */
+static int check_overlap(struct tdat_file *f, char *err, size_t len)
+{
+	struct tdat_cpu *v = malloc(((size_t)f->nr_cpus + 1) * sizeof(*v));
+	int i, n = 0, ret = 0;
+
+	if (!v)
+		return -1;
+	for (i = 0; i < f->nr_cpus; i++)
+		if (f->cpus[i].size)
+			v[n++] = f->cpus[i];
+	qsort(v, n, sizeof(*v), by_offset);
+	for (i = 1; i < n && !ret; i++) {
+		if (v[i].offset < cpu_end(f, &v[i - 1])) {
+			snprintf(err, len, "corrupted CPU data: CPU %d data overlap CPU %d's",
+				 v[i].cpu, v[i - 1].cpu);
+			errno = EINVAL;
+			ret = -1;
+		}
+	}
+	free(v);
+	return ret;
+}
+
 static int parse_layout(struct tdat_file *f, char *err, size_t len)
 {
 	struct opt_walk w = { 0 };
@@ -291,12 +337,16 @@ static int parse_layout(struct tdat_file *f, char *err, size_t len)
 	}
 	if (w.declined || off || !w.flyrecord)
 		return TDAT_NOT_HANDLED;
+	f->zstd = zstd;
+	if (!f->header_info || !f->event_formats)
+		return err_set(err, len, EINVAL,
+			       "no HEADER_INFO or EVENT_FORMATS section in the options");
 	if (check_flyrecord(f, w.flyrecord, zstd, err, len))
 		return -1;
 	for (i = 0; i < f->nr_cpus; i++)
 		if (check_cpu(f, &f->cpus[i]))
 			return err_set(err, len, EINVAL, "CPU data outside the file");
-	return 0;
+	return check_overlap(f, err, len);
 }
 
 int tdat_parse(int fd, struct tdat_file *f, char *err, size_t len)

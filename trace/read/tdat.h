@@ -36,7 +36,10 @@ struct tdat_file {
 	int fd;
 	uint64_t file_size;
 	uint32_t page_size;
+	bool zstd;		/* the file's compression: sections may use it */
 	bool compressed;	/* zstd chunks, not bare pages */
+	uint64_t header_info;	/* HEADER_INFO section: header_page, _event */
+	uint64_t event_formats;	/* EVENT_FORMATS section */
 	int nr_cpus;
 	struct tdat_cpu *cpus;
 };
@@ -67,6 +70,17 @@ int tdat_head(int fd, uint64_t file_size, struct tdat_head *h);
  */
 int tdat_parse(int fd, struct tdat_file *f, char *err, size_t len);
 void tdat_file_free(struct tdat_file *f);
+
+struct tep_handle;
+/*
+ * The tep_handle of @f: its header_page and the formats of the events the
+ * analyzer reads, from the HEADER_INFO and EVENT_FORMATS sections
+ * (decompressed when they are); kallsyms, printk formats, cmdlines and the
+ * ftrace formats are not read.  NULL with errno and @err naming the
+ * section on failure (tdat-head.c).
+ */
+struct tep_handle *tdat_head_parse(const struct tdat_file *f, char *err,
+				   size_t len);
 
 /*
  * Read the trace.dat @path, open on @fd, into @m as read_file_load()

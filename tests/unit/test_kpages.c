@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live-page table against a plain reference (an array searched
+ * linearly): random allocations, block links, frees and re-allocations,
+ * over pfns that fit its slots and pfns, GFP flags and migratetypes that
+ * do not (its hash fallback), must read back exactly as stored.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/kpages.h"
+
+#define NR_REF 512
+
+struct ref_entry {
+	uint64_t pfn;
+	bool live;
+	struct kpage kp;
+};
+
+static struct ref_entry ref[NR_REF];
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/*
+ * Distinct pfns that share chunks, cross chunk edges (0xffff0 + 74), and
+ * cross and leave the slots' range (0xffffffc0 + 74 passes 2^32).
+ */
+static uint64_t pick_pfn(unsigned int i)
+{
+	static const uint64_t bases[] = {
+		0, 0xffff0, 0x200000, 0x7ffff000, 0xffffffc0, 0x100001000ULL,
+		0xffffffffffffff00ULL,
+	};
+
+	return bases[i % 7] + i / 7;
+}
+
+static void random_kpage(struct kpage *kp)
+{
+	uint64_t r = next_rand();
+
+	memset(kp, 0, sizeof(*kp));
+	kp->order = r % 11;
+	kp->migratetype = (r >> 8) % 7 ? (int)((r >> 16) % 6) : (int)(r >> 20);
+	kp->gfp_flags = (r >> 24) % 5 ? (uint32_t)(r >> 32) : r;
+}
+
+static void check_all(const struct kpages *t)
+{
+	size_t live = 0;
+	int i;
+
+	for (i = 0; i < NR_REF; i++) {
+		struct kpage got;
+		bool found = kpages_get(t, ref[i].pfn, &got);
+
+		assert_int_equal(found, ref[i].live);
+		if (!found)
+			continue;
+		live++;
+		assert_int_equal(got.order, ref[i].kp.order);
+		assert_int_equal(got.migratetype, ref[i].kp.migratetype);
+		assert_true(got.gfp_flags == ref[i].kp.gfp_flags);
+		assert_int_equal(got.has_block, ref[i].kp.has_block);
+		if (got.has_block) {
+			assert_int_equal(got.ref.run, ref[i].kp.ref.run);
+			assert_int_equal(got.ref.block, ref[i].kp.ref.block);
+		}
+	}
+	assert_int_equal(t->count, live);
+}
+
+static void sum_orders(uint64_t pfn, unsigned int order, void *data)
+{
+	(void)pfn;
+	*(uint64_t *)data += 1ULL << order;
+}
+
+static void test_against_reference(void **state)
+{
+	struct kpages t;
+	uint64_t want = 0, got = 0;
+	int step, i;
+
+	(void)state;
+	kpages_init(&t);
+	for (i = 0; i < NR_REF; i++)
+		ref[i].pfn = pick_pfn(i);
+	for (step = 0; step < 20000; step++) {
+		struct ref_entry *e = &ref[next_rand() % NR_REF];
+		uint64_t op = next_rand() % 4;
+
+		if (op <= 1) {			/* alloc, maybe over a live one */
+			random_kpage(&e->kp);
+			assert_int_equal(kpages_set(&t, e->pfn, &e->kp), 0);
+			e->live = true;
+		} else if (op == 2 && e->live) {	/* a module block */
+			struct block_ref r = { (uint32_t)next_rand(),
+					       (uint32_t)next_rand() };
+
+			assert_int_equal(kpages_link(&t, e->pfn, r), 0);
+			e->kp.has_block = true;
+			e->kp.ref = r;
+		} else if (op == 3) {		/* free */
+			kpages_remove(&t, e->pfn);
+			e->live = false;
+		}
+		if (step % 1000 == 0)
+			check_all(&t);
+	}
+	check_all(&t);
+	for (i = 0; i < NR_REF; i++)
+		if (ref[i].live)
+			want += 1ULL << ref[i].kp.order;
+	kpages_for_each(&t, sum_orders, &got);
+	assert_true(got == want);
+	kpages_release(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_against_reference),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
