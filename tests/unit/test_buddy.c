@@ -220,6 +220,47 @@ static void test_pcp_drained(void **state)
 	assert_int_equal(b->merge->drain_ts, s->ts);
 }
 
+/*
+ * Freed over the list's high mark: __free_pages() drains the list, ours
+ * among more pages than the recent-drain ring holds, before the module's
+ * kmemlab_merge finds the block merged.  The drain is still the block's.
+ */
+static void test_pcp_drained_in_a_long_drain(void **state)
+{
+	struct sim *s = *state;
+	struct kmemlab_block_ev fr = {
+		.run = RUN, .block = 0, .order = 3, .pfn = 0x5f80,
+	};
+	struct kmemlab_merge_ev ev = {
+		.run = RUN, .block = 0, .pfn = 0x5f80, .order = 3,
+		.merged_order = 4, .merged_pfn = 0x5f80, .pcp = true,
+		.zone = "DMA32",
+	};
+	struct kmem_pcpu_drain_ev drain = { 0x5f80, 3, 0 };
+	uint32_t before[NR_ORDERS];
+	const struct model_block *b;
+	uint64_t ours;
+	int i;
+
+	begin(s, RUN, 3);
+	memcpy(before, s->free, sizeof(before));
+	alloc(s, RUN, 0x5f80, 3);
+	assert_int_equal(split(s, RUN, 0x5f80, 3, -1, true, before), 0);
+	assert_int_equal(model_handle_free(s->m, tick(s), 0, &fr), 0);
+	assert_int_equal(model_handle_pcpu_drain(s->m, tick(s), 0, &drain), 0);
+	ours = s->ts;
+	for (i = 0; i < 8192; i++) {	/* far more than its ring */
+		struct kmem_pcpu_drain_ev other = { 0x100000 + i, 0, 0 };
+
+		assert_int_equal(model_handle_pcpu_drain(s->m, tick(s), 0, &other), 0);
+	}
+	assert_int_equal(model_handle_merge(s->m, tick(s), 0, &ev), 0);
+	b = block0(s, 0);
+	assert_int_equal(model_merge_broken(b), 0);
+	assert_true(b->merge->drained);
+	assert_int_equal(b->merge->drain_ts, ours);
+}
+
 /* A per-CPU block refilled for this very allocation: the refill's CPU. */
 static void test_pcp_refill(void **state)
 {
@@ -409,6 +450,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clean_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exact_then_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pcp_drained, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pcp_drained_in_a_long_drain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pcp_refill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disturbed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_past_largest, setup, teardown),

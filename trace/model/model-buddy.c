@@ -239,6 +239,17 @@ static unsigned int merge_rules(const struct model *m,
 	return broken;
 }
 
+/* A freed block whose kmemlab_merge is due (model_handle_free: why). */
+static struct model_block *freeing_find(struct model *m, uint64_t pfn)
+{
+	struct block_ref *ref = hmap_find(&m->freeing, pfn);
+
+	if (!ref || ref->run >= m->nr_runs ||
+	    ref->block >= m->runs[ref->run]->nr_block_slots)
+		return NULL;
+	return &m->runs[ref->run]->blocks[ref->block];
+}
+
 /* A block freed to a per-CPU list waits there for a drain or a taker. */
 static int merge_track_list(struct model *m, struct model_run *r,
 			    struct model_block *b)
@@ -248,6 +259,11 @@ static int merge_track_list(struct model *m, struct model_run *r,
 	struct block_ref *ref;
 	int created;
 
+	if (b->drain_seen) {
+		g->drained = true;
+		g->drain_ts = b->drain_seen_ts;
+		return 0;
+	}
 	e = ring_find(m->drains, b->pfn, b->order, b->freed ? b->free_ts : 0,
 		      g->ts);
 	if (e) {
@@ -295,6 +311,7 @@ int model_handle_merge(struct model *m, uint64_t ts, int cpu,
 	g->broken = merge_rules(m, b, g);
 	b->merge = g;
 	m->sys.buddy.merges++;
+	hmap_remove(&m->freeing, b->pfn);
 	if (g->pcp && !g->broken)
 		return merge_track_list(m, r, b);
 	return 0;
@@ -401,6 +418,13 @@ int model_handle_pcpu_drain(struct model *m, uint64_t ts, int cpu,
 	if (ev->order >= MODEL_BUDDY_NR_ORDERS)
 		return model_invalid(m, NULL);
 	m->sys.buddy.drains++;
+	if (m->freeing.count) {
+		b = freeing_find(m, ev->pfn);
+		if (b && b->order == ev->order && !b->merge) {
+			b->drain_seen = true;
+			b->drain_seen_ts = ts;
+		}
+	}
 	if (m->pcp_freed.count) {
 		b = list_block_take(m, ev->pfn);
 		if (b && b->order == ev->order) {

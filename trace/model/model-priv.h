@@ -48,6 +48,7 @@ struct model {
 	struct recent_ring *drains;
 	struct recent_ring *extfrags;
 	struct hmap pcp_freed;	/* pfn -> struct block_ref: freed to a list */
+	struct hmap freeing;	/* pfn -> struct block_ref: freed, merge due */
 };
 
 /* The column of a migratetype in the tables; the last one: any other. */

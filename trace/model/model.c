@@ -24,6 +24,7 @@ struct model *model_new(void)
 	kpages_init(&m->kpages);
 	m->sys.max_order = MODEL_DEFAULT_MAX_ORDER;
 	hmap_init(&m->pcp_freed, sizeof(struct block_ref));
+	hmap_init(&m->freeing, sizeof(struct block_ref));
 	return m;
 }
 
@@ -62,6 +63,7 @@ void model_free(struct model *m)
 	free(m->drains);
 	free(m->extfrags);
 	hmap_release(&m->pcp_freed);
+	hmap_release(&m->freeing);
 	flag_names_release(&m->gfp);
 	free(m);
 }
@@ -398,6 +400,28 @@ struct model_block *model_live_block(struct model *m, uint64_t pfn,
 	return &(*run)->blocks[ref->block];
 }
 
+/*
+ * Between a block's kmemlab_free and its kmemlab_merge lies one
+ * __free_pages(): a per-CPU list freed over its high mark can drain
+ * thousands of pages in it, more than the recent-drain ring holds, so the
+ * block's own drain is caught by pfn (model_handle_pcpu_drain).  Only
+ * blocks with a split event wait: the module that sends one sends the
+ * merge that ends the wait.
+ */
+static int await_merge(struct model *m, struct model_run *r,
+		       struct model_block *b)
+{
+	struct block_ref *ref;
+	int created;
+
+	ref = hmap_findnew(&m->freeing, b->pfn, &created);
+	if (!ref)
+		return -1;
+	ref->run = model_run_index(m, r);
+	ref->block = b->index;
+	return 0;
+}
+
 int model_handle_free(struct model *m, uint64_t ts, int cpu,
 		      const struct kmemlab_block_ev *ev)
 {
@@ -422,7 +446,7 @@ int model_handle_free(struct model *m, uint64_t ts, int cpu,
 			   ev->block != b->index;
 	model_block_settle(owner, b);
 	hmap_remove(&m->blocks, ev->pfn);
-	return 0;
+	return b->split ? await_merge(m, owner, b) : 0;
 }
 
 static bool block_holds(const struct model_block *b, uint32_t index)

@@ -325,6 +325,9 @@ struct model_block {
 
 	struct model_split *split;	/* kmemlab_split, or NULL */
 	struct model_merge *merge;	/* kmemlab_merge, or NULL */
+	/* a drain of this block seen between its free and its kmemlab_merge */
+	uint64_t drain_seen_ts;
+	bool drain_seen;
 
 	uint64_t *fill_map;	/* live blocks only: pages filled / verified / */
 	uint64_t *verify_map;	/* seen off the block's pfn range */
