@@ -7,6 +7,7 @@
  * section ends in an error line, never in a read outside the file.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -165,6 +166,57 @@ static bool format_name(const uint8_t *fmt, uint64_t size, char *name,
 	return n > 0;
 }
 
+/* The event's ID from its format text's second line ("ID: N"). */
+static bool format_id(const uint8_t *fmt, uint64_t size, unsigned int *id)
+{
+	static const char head[] = "\nID: ";
+	const uint8_t *end = fmt + size, *p;
+	unsigned int v = 0;
+
+	p = memchr(fmt, '\n', size);
+	if (!p || end - p < (ptrdiff_t)sizeof(head) ||
+	    memcmp(p, head, sizeof(head) - 1))
+		return false;
+	for (p += sizeof(head) - 1; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (v > 0xffff)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*id = v;
+	return p < end && *p == '\n';
+}
+
+static bool plain_word(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * An event the analyzer does not read is still named in the report's
+ * "not read" list: libtraceevent learns its name and ID from a format of
+ * our own making, with no field, so nothing of the file's text is parsed.
+ */
+static void name_only(struct tep_handle *tep, const uint8_t *fmt,
+		      uint64_t size, const char *sys, const char *name)
+{
+	char stub[256];
+	unsigned int id;
+	int n;
+
+	if (!format_id(fmt, size, &id) || !plain_word(sys) || !plain_word(name))
+		return;
+	n = snprintf(stub, sizeof(stub),
+		     "name: %s\nID: %u\nformat:\n\nprint fmt: \"\"\n", name, id);
+	if (n > 0 && (size_t)n < sizeof(stub))
+		tep_parse_event(tep, stub, n, sys);
+}
+
 /*
  * One format handed to libtraceevent, by name, so a crash in it names the
  * event.  Only the events the analyzer reads are parsed: the others cost
@@ -172,13 +224,17 @@ static bool format_name(const uint8_t *fmt, uint64_t size, char *name,
  * format libtraceevent cannot parse is left out, as perf does.
  */
 static void parse_one(struct tep_handle *tep, const uint8_t *fmt,
-		      uint64_t size, const char *sys, const char *where)
+		      uint64_t size, const char *sys, bool parse,
+		      const char *where)
 {
 	char name[64];
 
-	if (!format_name(fmt, size, name, sizeof(name)) ||
-	    !read_event_wanted(sys, name))
+	if (!format_name(fmt, size, name, sizeof(name)))
 		return;
+	if (!parse || !read_event_wanted(sys, name)) {
+		name_only(tep, fmt, size, sys, name);
+		return;
+	}
 	read_guard_call("tep_parse_event() on the event format of %s:%s (%s)",
 			sys, name, where);
 	tep_parse_event(tep, (const char *)fmt, size, sys);
@@ -199,8 +255,7 @@ static int parse_formats(struct tep_handle *tep, struct cursor *c,
 
 		if (!fmt)
 			return -1;
-		if (parse)
-			parse_one(tep, fmt, size, sys, where);
+		parse_one(tep, fmt, size, sys, parse, where);
 	}
 	return 0;
 }
