@@ -158,12 +158,20 @@ static int fill_zstd(struct stream *s, struct cursor *c)
 /*
  * The chunk count and the CPU's size must agree: a count lowered (or
  * zeroed with the data) would otherwise end the CPU early, silently.
+ * trace-cmd 3.3 ends each CPU's chunks with a zero word, counted in the
+ * CPU's size but not in its chunk count (seen in Debian 13's 3.3.1
+ * recordings); 3.1 writes none.
  */
 static int chunks_done(struct stream *s, struct cursor *c)
 {
+	unsigned char end_word[4];
 	char why[160];
 
 	if (c->pos == c->end)
+		return 0;
+	if (c->end - c->pos == sizeof(end_word) &&
+	    pread(s->f.fd, end_word, sizeof(end_word), (off_t)c->pos) ==
+	    sizeof(end_word) && !le32(end_word))
 		return 0;
 	snprintf(why, sizeof(why),
 		 "its chunk count says %u, but %llu of its bytes follow chunk %u",
