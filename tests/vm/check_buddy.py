@@ -19,20 +19,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracedat  # noqa: E402
-from judge import check, finish  # noqa: E402
+from judge import check, finish, read_results  # noqa: E402
 
 PAGE_ALLOC_COSTLY_ORDER = 3     # include/linux/mmzone.h, 6.1 and 6.12
 LAB_ORDER = 4                   # the two-step's order
 NO_PFN = (1 << 64) - 1
-
-
-def read_results(path):
-    res = {}
-    with open(path) as f:
-        for line in f:
-            words = line.split()
-            res[(words[0], words[1])] = int(words[2])
-    return res
 
 
 def read_buddyinfo(path):

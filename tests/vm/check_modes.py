@@ -17,7 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import geometry  # noqa: E402
 import tracedat  # noqa: E402
-from judge import check, finish  # noqa: E402
+from judge import check, finish, read_results  # noqa: E402
 
 # The geometry is the guest kernel's (DIR/geometry.txt, see geometry.py),
 # set by main(): nothing assumes 4 KiB pages or order 10.
@@ -46,15 +46,6 @@ def get_order(pages):
 def value(i, j, k):
     """The lab's formula, mod 2^32."""
     return (i * PER_PAGE * 8 + j * 8 + k) & 0xffffffff
-
-
-def read_results(path):
-    res = {}
-    with open(path) as f:
-        for line in f:
-            words = line.split()
-            res[(words[0], words[1])] = int(words[2])
-    return res
 
 
 def read_meminfo(path):

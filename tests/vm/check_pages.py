@@ -16,7 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import geometry  # noqa: E402
 import tracedat  # noqa: E402
-from judge import check, finish  # noqa: E402
+from judge import check, finish, read_results  # noqa: E402
 
 PFN_FAILED = (1 << 64) - 1
 PAGE_16K = 16384
@@ -25,15 +25,6 @@ PAGE_16K = 16384
 def plan(nr_structs, geo):
     """The lab's plan (structs a page, pages, block orders) on geo."""
     return geometry.plan(nr_structs, geo)
-
-
-def read_results(path):
-    res = {}
-    with open(path) as f:
-        for line in f:
-            words = line.split()
-            res[(words[0], words[1])] = int(words[2])
-    return res
 
 
 def by_run(evs):

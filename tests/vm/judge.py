@@ -14,6 +14,16 @@ def check(cond, what):
     return ok
 
 
+def read_results(path):
+    """{(step, what): status} from a guest's results.txt ("STEP WHAT N")."""
+    res = {}
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            res[(words[0], words[1])] = int(words[2])
+    return res
+
+
 def finish(suite):
     """Print the closing line; the exit status for sys.exit()."""
     print(f"{suite}: {_count['passed']} passed, {_count['failed']} failed")
