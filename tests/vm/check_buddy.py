@@ -171,10 +171,15 @@ def check_merge_rules(rec, m, largest):
 
 
 def others_took(rec, lo, hi, t0, t1, ours):
-    """Allocations from the free lists by others inside pfns [lo, hi)."""
+    """Allocations from the free lists by others inside pfns [lo, hi).
+
+    ours maps a pfn we allocated to the kmemlab_split that reported it: an
+    allocation of that pfn up to then is ours, but one after is another's,
+    since our control-file experiments give their block back when they end.
+    """
     return [k for k in in_window(rec.of("mm_page_alloc_zone_locked"), t0, t1)
             if k["pfn"] < hi and k["pfn"] + (1 << k["order"]) > lo and
-            k["pfn"] not in ours]
+            not (k["pfn"] in ours and k["_ts"] <= ours[k["pfn"]]["_ts"])]
 
 
 def check_attempt(rec, res, a, load_run, out, counts):
@@ -238,7 +243,7 @@ def check_attempt(rec, res, a, load_run, out, counts):
         return
     remnant = p1 + (1 << LAB_ORDER)
     taken = others_took(rec, remnant, remnant + (1 << LAB_ORDER),
-                        load["_ts"], again["_ts"], {again["pfn"]})
+                        load["_ts"], again["_ts"], {again["pfn"]: again})
     if again["pfn"] == remnant:
         check(again["pcp"] == 0 and again["source_order"] == LAB_ORDER,
               f"{label}: the second order-{LAB_ORDER} experiment got the "
@@ -256,7 +261,7 @@ def check_attempt(rec, res, a, load_run, out, counts):
     if not check(merge, f"{label}: the unload sent one kmemlab_merge"):
         return
     inside = others_took(rec, p1, p1 + (1 << k1), load["_ts"], merge["_ts"],
-                         {p1, again["pfn"]})
+                         {p1: load, again["pfn"]: again})
     if inside:
         counts["merge_disturbed"] += 1
         print(f"# {label}: others took pages of the source block before the "
@@ -320,7 +325,7 @@ def check_forced(rec, res, first, out):
           f"{p1 + (1 << LAB_ORDER):#x} whole (got {again['pfn']:#x}, "
           f"source order {again['source_order']})")
     inside = others_took(rec, p1, p1 + (1 << max(k1, 0)), load["_ts"],
-                         merge["_ts"], {p1, again["pfn"]})
+                         merge["_ts"], {p1: load, again["pfn"]: again})
     if not inside:
         check(merge["merged_order"] >= k1,
               f"the unload merged {p1:#x} back up to order "
