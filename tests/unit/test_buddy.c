@@ -26,6 +26,7 @@ struct sim {
 	struct model *m;
 	uint64_t ts;
 	uint32_t free[NR_ORDERS];	/* the zone's free lists, kept by the rules */
+	uint32_t before[NR_ORDERS];	/* free[] as the run began */
 };
 
 static uint64_t tick(struct sim *s)
@@ -67,6 +68,7 @@ static void begin(struct sim *s, uint32_t run, uint32_t order)
 	};
 
 	assert_int_equal(model_handle_run_begin(s->m, tick(s), 0, &ev), 0);
+	memcpy(s->before, s->free, sizeof(s->before));
 }
 
 static void area(struct sim *s, uint32_t run, int phase)
@@ -154,17 +156,15 @@ static void test_clean_split(void **state)
 {
 	struct sim *s = *state;
 	const uint64_t P = 0x3d880;
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 	uint32_t j;
 
 	begin(s, RUN, 4);
 	area(s, RUN, 0);
-	memcpy(before, s->free, sizeof(before));
 	zone_locked(s, P, 4, false, 0);
 	alloc(s, RUN, P, 4);
 	rules_split(s, 4, 7);
-	assert_int_equal(split(s, RUN, P, 4, 7, true, before), 0);
+	assert_int_equal(split(s, RUN, P, 4, 7, true, s->before), 0);
 	b = block0(s, 0);
 	assert_non_null(b->split);
 	assert_int_equal(b->split->came, MODEL_CAME_SPLIT);
@@ -183,14 +183,12 @@ static void test_clean_split(void **state)
 static void test_exact_then_merge(void **state)
 {
 	struct sim *s = *state;
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 
 	begin(s, RUN, 4);
-	memcpy(before, s->free, sizeof(before));
 	alloc(s, RUN, 0x3d890, 4);
 	rules_split(s, 4, 4);
-	assert_int_equal(split(s, RUN, 0x3d890, 4, 4, true, before), 0);
+	assert_int_equal(split(s, RUN, 0x3d890, 4, 4, true, s->before), 0);
 	merge(s, RUN, 0x3d890, 4, 7, 0x3d880, false);
 	b = block0(s, 0);
 	assert_int_equal(b->split->came, MODEL_CAME_EXACT);
@@ -204,13 +202,11 @@ static void test_pcp_drained(void **state)
 {
 	struct sim *s = *state;
 	struct kmem_pcpu_drain_ev drain = { 0x5f80, 3, 0 };
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 
 	begin(s, RUN, 3);
-	memcpy(before, s->free, sizeof(before));
 	alloc(s, RUN, 0x5f80, 3);
-	assert_int_equal(split(s, RUN, 0x5f80, 3, -1, true, before), 0);
+	assert_int_equal(split(s, RUN, 0x5f80, 3, -1, true, s->before), 0);
 	merge(s, RUN, 0x5f80, 3, -1, MODEL_PFN_NONE, true);
 	assert_int_equal(model_handle_pcpu_drain(s->m, tick(s), 1, &drain), 0);
 	b = block0(s, 0);
@@ -237,15 +233,13 @@ static void test_pcp_drained_in_a_long_drain(void **state)
 		.zone = "DMA32",
 	};
 	struct kmem_pcpu_drain_ev drain = { 0x5f80, 3, 0 };
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 	uint64_t ours;
 	int i;
 
 	begin(s, RUN, 3);
-	memcpy(before, s->free, sizeof(before));
 	alloc(s, RUN, 0x5f80, 3);
-	assert_int_equal(split(s, RUN, 0x5f80, 3, -1, true, before), 0);
+	assert_int_equal(split(s, RUN, 0x5f80, 3, -1, true, s->before), 0);
 	assert_int_equal(model_handle_free(s->m, tick(s), 0, &fr), 0);
 	assert_int_equal(model_handle_pcpu_drain(s->m, tick(s), 0, &drain), 0);
 	ours = s->ts;
@@ -265,15 +259,13 @@ static void test_pcp_drained_in_a_long_drain(void **state)
 static void test_pcp_refill(void **state)
 {
 	struct sim *s = *state;
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 
 	begin(s, RUN, 3);
-	memcpy(before, s->free, sizeof(before));
 	zone_locked(s, 0x6000, 3, true, 1);
 	alloc(s, RUN, 0x6000, 3);
 	rules_split(s, 3, 9);	/* the refill cut an order-9 block */
-	assert_int_equal(split(s, RUN, 0x6000, 3, -1, false, before), 0);
+	assert_int_equal(split(s, RUN, 0x6000, 3, -1, false, s->before), 0);
 	b = block0(s, 0);
 	assert_int_equal(b->split->came, MODEL_CAME_PCP);
 	assert_true(b->split->refill);
@@ -288,15 +280,13 @@ static void test_pcp_refill(void **state)
 static void test_disturbed(void **state)
 {
 	struct sim *s = *state;
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 
 	begin(s, RUN, 4);
-	memcpy(before, s->free, sizeof(before));
 	alloc(s, RUN, 0x3d880, 4);
 	rules_split(s, 4, 7);
 	s->free[4]--;		/* someone took the remnant at 0x3d890 */
-	assert_int_equal(split(s, RUN, 0x3d880, 4, 4, false, before), 0);
+	assert_int_equal(split(s, RUN, 0x3d880, 4, 4, false, s->before), 0);
 	b = block0(s, 0);
 	assert_int_equal(b->split->came, MODEL_CAME_DISTURBED);
 	assert_int_equal(model_split_broken(b), 0);
@@ -333,15 +323,13 @@ static void test_remnant_off_by_one(void **state)
 static void test_clean_counts_wrong(void **state)
 {
 	struct sim *s = *state;
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 
 	begin(s, RUN, 4);
-	memcpy(before, s->free, sizeof(before));
 	alloc(s, RUN, 0x3d880, 4);
 	rules_split(s, 4, 7);
 	s->free[7]++;		/* a remnant of order 7 the rules never leave */
-	assert_int_equal(split(s, RUN, 0x3d880, 4, 7, true, before), 0);
+	assert_int_equal(split(s, RUN, 0x3d880, 4, 7, true, s->before), 0);
 	b = block0(s, 0);
 	assert_true(model_split_broken(b) & MODEL_SPLIT_COUNTS);
 }
@@ -350,14 +338,12 @@ static void test_clean_counts_wrong(void **state)
 static void test_merge_not_covering(void **state)
 {
 	struct sim *s = *state;
-	uint32_t before[NR_ORDERS];
 	const struct model_block *b;
 
 	begin(s, RUN, 4);
-	memcpy(before, s->free, sizeof(before));
 	alloc(s, RUN, 0x3d880, 4);
 	rules_split(s, 4, 5);
-	assert_int_equal(split(s, RUN, 0x3d880, 4, 5, true, before), 0);
+	assert_int_equal(split(s, RUN, 0x3d880, 4, 5, true, s->before), 0);
 	merge(s, RUN, 0x3d880, 4, 5, 0x3d8a0, false);
 	b = block0(s, 0);
 	assert_true(model_merge_broken(b) & MODEL_MERGE_COVER);
