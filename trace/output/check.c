@@ -17,6 +17,14 @@ struct verdict {
 	unsigned int violations;
 };
 
+/* The rest of a line whose "FILE: " (and where) is already printed. */
+static void vviolation(struct verdict *v, const char *fmt, va_list ap)
+{
+	vprintf(fmt, ap);
+	putchar('\n');
+	v->violations++;
+}
+
 static void __attribute__((format(printf, 2, 3)))
 violation(struct verdict *v, const char *fmt, ...)
 {
@@ -24,10 +32,21 @@ violation(struct verdict *v, const char *fmt, ...)
 
 	printf("%s: ", v->path);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vviolation(v, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	v->violations++;
+}
+
+/* "FILE: run N block B: what" */
+static void __attribute__((format(printf, 4, 5)))
+block_violation(struct verdict *v, const struct model_run *r,
+		const struct model_block *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: run %u block %u: ", v->path, r->id, b->index);
+	va_start(ap, fmt);
+	vviolation(v, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -93,37 +112,36 @@ static void check_buddy_split(struct verdict *v, const struct model_run *r,
 {
 	const struct model_split *s = b->split;
 	unsigned int broken = model_split_broken(b);
-	uint32_t id = r->id, blk = b->index;
 	char delta[256];
 
 	if (broken & MODEL_SPLIT_BLOCK)
-		violation(v, "run %u block %u: kmemlab_split of pfn 0x%" PRIx64
-			  " order %u, not the block's pfn 0x%" PRIx64 " order %u",
-			  id, blk, s->event_pfn, s->event_order, b->pfn, b->order);
+		block_violation(v, r, b, "kmemlab_split of pfn 0x%" PRIx64
+				" order %u, not the block's pfn 0x%" PRIx64 " order %u",
+				s->event_pfn, s->event_order, b->pfn, b->order);
 	if (broken & MODEL_SPLIT_PCP_SOURCE)
-		violation(v,
-			  "run %u block %u: per-CPU block with source order %d at 0x%" PRIx64
-			  " (a per-CPU list has none: -1)",
-			  id, blk, s->source_order, s->source_pfn);
+		block_violation(v, r, b,
+				"per-CPU block with source order %d at 0x%" PRIx64
+				" (a per-CPU list has none: -1)",
+				s->source_order, s->source_pfn);
 	if (broken & MODEL_SPLIT_RANGE)
-		violation(v,
-			  "run %u block %u: source order %d outside [%u, %u] (the block's order to the largest)",
-			  id, blk, s->source_order, s->event_order, s->nr_orders - 1);
+		block_violation(v, r, b,
+				"source order %d outside [%u, %u] (the block's order to the largest)",
+				s->source_order, s->event_order, s->nr_orders - 1);
 	if (broken & MODEL_SPLIT_START)
-		violation(v, "run %u block %u: source block at pfn 0x%" PRIx64
-			  ", not at the block's pfn 0x%" PRIx64
-			  " (expand() keeps the low half)",
-			  id, blk, s->source_pfn, s->event_pfn);
+		block_violation(v, r, b, "source block at pfn 0x%" PRIx64
+				", not at the block's pfn 0x%" PRIx64
+				" (expand() keeps the low half)",
+				s->source_pfn, s->event_pfn);
 	if (broken & MODEL_SPLIT_ALIGN)
-		violation(v, "run %u block %u: pfn 0x%" PRIx64
-			  " not aligned to its source order %d, so its remnants at P + 2^j are no buddies",
-			  id, blk, s->event_pfn, s->source_order);
+		block_violation(v, r, b, "pfn 0x%" PRIx64
+				" not aligned to its source order %d, so its remnants at P + 2^j are no buddies",
+				s->event_pfn, s->source_order);
 	if (broken & MODEL_SPLIT_COUNTS)
-		violation(v,
-			  "run %u block %u: a clean split from order %d, but the free counts changed by %s",
-			  id, blk, s->source_order, s->has_before ?
-			  fmt_delta(delta, sizeof(delta), s) :
-			  "an unknown amount (no free_before)");
+		block_violation(v, r, b,
+				"a clean split from order %d, but the free counts changed by %s",
+				s->source_order, s->has_before ?
+				fmt_delta(delta, sizeof(delta), s) :
+				"an unknown amount (no free_before)");
 }
 
 static void check_buddy_merge(struct verdict *v, const struct model_run *r,
@@ -131,25 +149,23 @@ static void check_buddy_merge(struct verdict *v, const struct model_run *r,
 {
 	const struct model_merge *g = b->merge;
 	unsigned int broken = model_merge_broken(b);
-	uint32_t id = r->id, blk = b->index;
 
 	if (broken & MODEL_MERGE_BLOCK)
-		violation(v, "run %u block %u: kmemlab_merge of pfn 0x%" PRIx64
-			  " order %u, not the block's",
-			  id, blk, g->event_pfn, g->event_order);
+		block_violation(v, r, b, "kmemlab_merge of pfn 0x%" PRIx64
+				" order %u, not the block's",
+				g->event_pfn, g->event_order);
 	if (broken & MODEL_MERGE_NONE)
-		violation(v,
-			  "run %u block %u: in no free block after the free, yet not freed to a per-CPU list",
-			  id, blk);
+		block_violation(v, r, b,
+				"in no free block after the free, yet not freed to a per-CPU list");
 	if (broken & MODEL_MERGE_RANGE)
-		violation(v,
-			  "run %u block %u: merged order %d below the block's order %u or past the largest",
-			  id, blk, g->merged_order, g->event_order);
+		block_violation(v, r, b,
+				"merged order %d below the block's order %u or past the largest",
+				g->merged_order, g->event_order);
 	if (broken & MODEL_MERGE_COVER)
-		violation(v, "run %u block %u: the merged order-%d block at 0x%" PRIx64
-			  " is not aligned or does not hold pfn 0x%" PRIx64 " order %u",
-			  id, blk, g->merged_order, g->merged_pfn, g->event_pfn,
-			  g->event_order);
+		block_violation(v, r, b, "the merged order-%d block at 0x%" PRIx64
+				" is not aligned or does not hold pfn 0x%" PRIx64 " order %u",
+				g->merged_order, g->merged_pfn, g->event_pfn,
+				g->event_order);
 }
 
 static void check_block(struct verdict *v, const struct model_run *r,
@@ -158,28 +174,26 @@ static void check_block(struct verdict *v, const struct model_run *r,
 	if (!b->allocated)
 		return;
 	if (b->failed) {
-		violation(v, "run %u block %u: allocation failed (ret %d)",
-			  r->id, b->index, b->ret);
+		block_violation(v, r, b, "allocation failed (ret %d)", b->ret);
 		return;
 	}
 	if (!model_block_aligned(b))
-		violation(v, "run %u block %u: pfn 0x%" PRIx64
-			  " not aligned to order %u", r->id, b->index, b->pfn, b->order);
+		block_violation(v, r, b, "pfn 0x%" PRIx64 " not aligned to order %u",
+				b->pfn, b->order);
 	if (b->discontiguous)
-		violation(v, "run %u block %u: %u page events off the block's pfn range",
-			  r->id, b->index, b->discontiguous);
+		block_violation(v, r, b, "%u page events off the block's pfn range",
+				b->discontiguous);
 	if (!b->freed)
-		violation(v, "run %u block %u: never freed (leaked)", r->id, b->index);
+		block_violation(v, r, b, "never freed (leaked)");
 	else if (b->free_mismatch)
-		violation(v, "run %u block %u: freed with another order, run or block",
-			  r->id, b->index);
+		block_violation(v, r, b, "freed with another order, run or block");
 	if (b->split)
 		check_buddy_split(v, r, b);
 	if (b->merge)
 		check_buddy_merge(v, r, b);
 	if (has_kmem && !b->kernel_alloc_seen && model_run_expects_page_alloc(r))
-		violation(v, "run %u block %u: no kmem:mm_page_alloc of pfn 0x%" PRIx64 " order %u",
-			  r->id, b->index, b->pfn, b->order);
+		block_violation(v, r, b, "no kmem:mm_page_alloc of pfn 0x%" PRIx64 " order %u",
+				b->pfn, b->order);
 }
 
 static void check_pages(struct verdict *v, const struct model_run *r)
