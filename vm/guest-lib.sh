@@ -23,6 +23,14 @@
 #                                 largest buddy block, M pages in the
 #                                 largest kmalloc (tests/vm/geometry.py
 #                                 reads the same words)
+#   kmemlab_transcript FILE CMD...
+#                                 append "# CMD" and what CMD prints
+#                                 (stdout and stderr, then "(exit status
+#                                 N)" when it fails) to FILE, the way a
+#                                 terminal shows it; CMD runs with eval in
+#                                 a subshell, so insmod and rmmod are kmod's
+#   kmemlab_hex ADDR OFFSET       ADDR + OFFSET in hex without 0x, as
+#                                 kmemlab/probe takes it
 #   insmod, rmmod, modprobe, lsmod, modinfo
 #                                 kmod's (/sbin/*), not busybox's applets
 
@@ -46,6 +54,19 @@ kmemlab_die() {
 
 kmemlab_note() {
 	echo "$*" >> results.txt
+}
+
+kmemlab_transcript() {
+	kmemlab_f=$1
+	shift
+	echo "# $*" >> "$kmemlab_f"
+	(eval "$*") >> "$kmemlab_f" 2>&1
+	kmemlab_rc=$?
+	[ $kmemlab_rc -eq 0 ] || echo "(exit status $kmemlab_rc)" >> "$kmemlab_f"
+}
+
+kmemlab_hex() {
+	printf '%x' $(($1 + $2))
 }
 
 # The enable file of one -e argument: a system ("kmemlab") or an event

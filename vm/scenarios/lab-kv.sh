@@ -24,33 +24,17 @@ DBG=/sys/kernel/debug/kmemlab
 NR=256
 out=$PWD
 
-# do_cmd FILE CMD: append "# CMD" and what CMD prints (stdout and stderr) to
-# FILE, the way a terminal shows it.  The paths are the VM's.
-do_cmd() {
-	f=$1
-	shift
-	echo "# $*" >> "$f"
-	# eval, not sh -c: guest-lib.sh's insmod/rmmod (kmod's) reach it
-	(eval "$*") >> "$f" 2>&1
-	rc=$?
-	[ $rc -eq 0 ] || echo "(exit status $rc)" >> "$f"
-}
-
-hex() {
-	printf '%x' $(($1 + $2))
-}
-
 # probe FILE ADDR: what the lab's check.ko does with va=ADDR, from a shell
 probe() {
-	do_cmd "$1" "echo $2 > $DBG/probe"
-	do_cmd "$1" "cat $DBG/probe"
+	kmemlab_transcript "$1" "echo $2 > $DBG/probe"
+	kmemlab_transcript "$1" "cat $DBG/probe"
 }
 
 # check FILE ADDR: the lab's check.ko itself, kmemlab_check.ko va=0xADDR
 check() {
-	do_cmd "$1" "insmod $KO/kmemlab_check.ko va=0x$2"
-	do_cmd "$1" "dmesg -c"
-	grep -q '^kmemlab_check ' /proc/modules && do_cmd "$1" "rmmod kmemlab_check"
+	kmemlab_transcript "$1" "insmod $KO/kmemlab_check.ko va=0x$2"
+	kmemlab_transcript "$1" "dmesg -c"
+	grep -q '^kmemlab_check ' /proc/modules && kmemlab_transcript "$1" "rmmod kmemlab_check"
 }
 
 # experiment MODE: load with MODE, show the buffer, read pages 0 and 1 (and,
@@ -58,17 +42,17 @@ check() {
 # Sets $virt to the buffer's address.
 experiment() {
 	f=$out/kv-$1.txt
-	do_cmd "$f" "insmod $KO/kmemlab.ko mode=$1 nr_structs=$NR"
-	do_cmd "$f" "dmesg -c"
-	do_cmd "$f" "cat $DBG/buffer"
+	kmemlab_transcript "$f" "insmod $KO/kmemlab.ko mode=$1 nr_structs=$NR"
+	kmemlab_transcript "$f" "dmesg -c"
+	kmemlab_transcript "$f" "cat $DBG/buffer"
 	virt=$(sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p' $DBG/buffer)
 	[ -n "$virt" ] || kmemlab_die "no virt= in $DBG/buffer"
-	check "$f" "$(hex "$virt" 0)"
-	probe "$f" "$(hex "$virt" 0)"
-	probe "$f" "$(hex "$virt" 4096)"
-	[ "$1" = vmalloc ] && probe "$f" "$(hex "$virt" 8192)"
-	do_cmd "$f" "rmmod kmemlab"
-	do_cmd "$f" "dmesg -c"
+	check "$f" "$(kmemlab_hex "$virt" 0)"
+	probe "$f" "$(kmemlab_hex "$virt" 0)"
+	probe "$f" "$(kmemlab_hex "$virt" 4096)"
+	[ "$1" = vmalloc ] && probe "$f" "$(kmemlab_hex "$virt" 8192)"
+	kmemlab_transcript "$f" "rmmod kmemlab"
+	kmemlab_transcript "$f" "dmesg -c"
 }
 
 cd /tmp || kmemlab_die "no /tmp"
@@ -86,27 +70,27 @@ vva=$virt
 
 # Both buffers are freed now.  A one-struct load provides the probe again.
 f=$out/kv-after.txt
-check "$f" "$(hex "$kva" 0)"
-check "$f" "$(hex "$vva" 0)"
-do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=1"
-probe "$f" "$(hex "$kva" 0)"
-probe "$f" "$(hex "$kva" 4096)"
-probe "$f" "$(hex "$vva" 0)"
-do_cmd "$f" "rmmod kmemlab"
+check "$f" "$(kmemlab_hex "$kva" 0)"
+check "$f" "$(kmemlab_hex "$vva" 0)"
+kmemlab_transcript "$f" "insmod $KO/kmemlab.ko nr_structs=1"
+probe "$f" "$(kmemlab_hex "$kva" 0)"
+probe "$f" "$(kmemlab_hex "$kva" 4096)"
+probe "$f" "$(kmemlab_hex "$vva" 0)"
+kmemlab_transcript "$f" "rmmod kmemlab"
 
 kmemlab_record_stop || kmemlab_die "trace-cmd record failed: $(cat /tmp/record.log)"
 cp /tmp/kv.dat "$out/kv.dat" || kmemlab_die "cannot copy kv.dat to $out"
 
 # trace-cmd 3.1.6 applies -F only when it comes before the file.
 f=$out/kv-report.txt
-do_cmd "$f" "trace-cmd report -F 'kmemlab_translate' kv.dat"
-do_cmd "$f" "trace-cmd report -F 'kmalloc: bytes_req == 8192' -F 'kfree: ptr == $kva' kv.dat"
-do_cmd "$f" "trace-cmd report -F 'kmemlab_alloc' kv.dat"
-do_cmd "$f" "trace-cmd report -F 'kmemlab_probe' kv.dat"
+kmemlab_transcript "$f" "trace-cmd report -F 'kmemlab_translate' kv.dat"
+kmemlab_transcript "$f" "trace-cmd report -F 'kmalloc: bytes_req == 8192' -F 'kfree: ptr == $kva' kv.dat"
+kmemlab_transcript "$f" "trace-cmd report -F 'kmemlab_alloc' kv.dat"
+kmemlab_transcript "$f" "trace-cmd report -F 'kmemlab_probe' kv.dat"
 if command -v analyze > /dev/null; then
-	do_cmd "$f" "analyze report --run 1 kv.dat"
-	do_cmd "$f" "analyze report --run 2 kv.dat"
-	do_cmd "$f" 'analyze check kv.dat; echo $?'
+	kmemlab_transcript "$f" "analyze report --run 1 kv.dat"
+	kmemlab_transcript "$f" "analyze report --run 2 kv.dat"
+	kmemlab_transcript "$f" 'analyze check kv.dat; echo $?'
 else
 	echo "lab-kv: analyze is not in the VM (build ./analyze first): no analyzer output" >&2
 fi

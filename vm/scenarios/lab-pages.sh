@@ -22,23 +22,6 @@ KO=/lib/kmemlab
 DBG=/sys/kernel/debug/kmemlab
 out=$PWD
 
-# do_cmd FILE CMD: append "# CMD" and what CMD prints (stdout and stderr) to
-# FILE, the way a terminal shows it.  The paths are the VM's.
-do_cmd() {
-	f=$1
-	shift
-	echo "# $*" >> "$f"
-	# eval, not sh -c: guest-lib.sh's insmod/rmmod (kmod's) reach it
-	(eval "$*") >> "$f" 2>&1
-	rc=$?
-	[ $rc -eq 0 ] || echo "(exit status $rc)" >> "$f"
-}
-
-# hex ADDR OFFSET: ADDR + OFFSET in hex without 0x, as kmemlab/probe takes it
-hex() {
-	printf '%x' $(($1 + $2))
-}
-
 cd /tmp || kmemlab_die "no /tmp"
 rm -f "$out"/ex[2-5].txt "$out"/pages.dat "$out"/lab-layout.svg
 insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
@@ -49,18 +32,18 @@ kmemlab_record_start /tmp/pages.dat /tmp/record.log -b 4096 -e kmemlab \
 
 # Exercise 2: the parameter and the struct's size (default nr_structs).
 f=$out/ex2.txt
-do_cmd "$f" "insmod $KO/kmemlab.ko"
-do_cmd "$f" "cat /sys/module/kmemlab/parameters/nr_structs"
-do_cmd "$f" "dmesg -c"
-do_cmd "$f" "rmmod kmemlab"
+kmemlab_transcript "$f" "insmod $KO/kmemlab.ko"
+kmemlab_transcript "$f" "cat /sys/module/kmemlab/parameters/nr_structs"
+kmemlab_transcript "$f" "dmesg -c"
+kmemlab_transcript "$f" "rmmod kmemlab"
 dmesg -c > /dev/null
 
 # Exercise 3: pages and order for 1000, 2000, 4000 structs.
 f=$out/ex3.txt
 for n in 1000 2000 4000; do
-	do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=$n"
-	do_cmd "$f" "dmesg -c"
-	do_cmd "$f" "rmmod kmemlab"
+	kmemlab_transcript "$f" "insmod $KO/kmemlab.ko nr_structs=$n"
+	kmemlab_transcript "$f" "dmesg -c"
+	kmemlab_transcript "$f" "rmmod kmemlab"
 	dmesg -c > /dev/null
 done
 
@@ -70,27 +53,27 @@ done
 # through the probe (the first two values of each page, little-endian),
 # and the last struct the lab asked for (struct 199 = page 1, struct 71).
 f=$out/ex4.txt
-do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=200 show_values=1"
-do_cmd "$f" "dmesg -c"
-do_cmd "$f" "cat $DBG/buffer"
+kmemlab_transcript "$f" "insmod $KO/kmemlab.ko nr_structs=200 show_values=1"
+kmemlab_transcript "$f" "dmesg -c"
+kmemlab_transcript "$f" "cat $DBG/buffer"
 virt=$(sed -n 's/.*virt=\(0x[0-9a-f]*\).*/\1/p' $DBG/buffer)
 [ -n "$virt" ] || kmemlab_die "no virt= in $DBG/buffer"
-do_cmd "$f" "insmod $KO/kmemlab_check.ko va=0x$(hex "$virt" 4096)"
-do_cmd "$f" "dmesg -c"
-do_cmd "$f" "rmmod kmemlab_check"
+kmemlab_transcript "$f" "insmod $KO/kmemlab_check.ko va=0x$(kmemlab_hex "$virt" 4096)"
+kmemlab_transcript "$f" "dmesg -c"
+kmemlab_transcript "$f" "rmmod kmemlab_check"
 for off in 0 4096 $((4096 + 71 * 32)); do
-	do_cmd "$f" "echo $(hex "$virt" $off) > $DBG/probe"
-	do_cmd "$f" "cat $DBG/probe"
+	kmemlab_transcript "$f" "echo $(kmemlab_hex "$virt" $off) > $DBG/probe"
+	kmemlab_transcript "$f" "cat $DBG/probe"
 done
-do_cmd "$f" "rmmod kmemlab"
-do_cmd "$f" "dmesg -c"
+kmemlab_transcript "$f" "rmmod kmemlab"
+kmemlab_transcript "$f" "dmesg -c"
 
 # Exercise 5: verify on unload for 1000, 10000, 50000 structs.
 f=$out/ex5.txt
 for n in 1000 10000 50000; do
-	do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=$n"
-	do_cmd "$f" "rmmod kmemlab"
-	do_cmd "$f" "dmesg -c"
+	kmemlab_transcript "$f" "insmod $KO/kmemlab.ko nr_structs=$n"
+	kmemlab_transcript "$f" "rmmod kmemlab"
+	kmemlab_transcript "$f" "dmesg -c"
 done
 
 kmemlab_record_stop || kmemlab_die "trace-cmd record failed: $(cat /tmp/record.log)"
@@ -98,16 +81,16 @@ cp /tmp/pages.dat "$out/pages.dat" || kmemlab_die "cannot copy pages.dat to $out
 
 # The recording, read back.  trace-cmd 3.1.6 applies -F only when it comes
 # before the file, so the file is the last argument.
-do_cmd "$out/ex3.txt" "trace-cmd report -F 'kmemlab_run_begin' pages.dat"
-do_cmd "$out/ex4.txt" "trace-cmd report -F 'kmemlab_fill: run == 5' pages.dat"
-do_cmd "$out/ex4.txt" "trace-cmd report -F 'kmemlab_translate: run == 5' pages.dat"
-do_cmd "$out/ex5.txt" "trace-cmd report -F 'kmemlab_run_begin: run >= 6' -F 'kmemlab_run_end: run >= 6' -F 'kmemlab_alloc: run >= 6' -F 'kmemlab_free: run >= 6' pages.dat"
+kmemlab_transcript "$out/ex3.txt" "trace-cmd report -F 'kmemlab_run_begin' pages.dat"
+kmemlab_transcript "$out/ex4.txt" "trace-cmd report -F 'kmemlab_fill: run == 5' pages.dat"
+kmemlab_transcript "$out/ex4.txt" "trace-cmd report -F 'kmemlab_translate: run == 5' pages.dat"
+kmemlab_transcript "$out/ex5.txt" "trace-cmd report -F 'kmemlab_run_begin: run >= 6' -F 'kmemlab_run_end: run >= 6' -F 'kmemlab_alloc: run >= 6' -F 'kmemlab_free: run >= 6' pages.dat"
 if command -v analyze > /dev/null; then
-	do_cmd "$out/ex3.txt" "analyze report --run 3 pages.dat"
-	do_cmd "$out/ex5.txt" "analyze report --run 7 pages.dat"
-	do_cmd "$out/ex5.txt" "analyze report pages.dat"
-	do_cmd "$out/ex5.txt" 'analyze check pages.dat; echo $?'
-	do_cmd "$out/ex5.txt" "analyze layout pages.dat -o $out/lab-layout.svg"
+	kmemlab_transcript "$out/ex3.txt" "analyze report --run 3 pages.dat"
+	kmemlab_transcript "$out/ex5.txt" "analyze report --run 7 pages.dat"
+	kmemlab_transcript "$out/ex5.txt" "analyze report pages.dat"
+	kmemlab_transcript "$out/ex5.txt" 'analyze check pages.dat; echo $?'
+	kmemlab_transcript "$out/ex5.txt" "analyze layout pages.dat -o $out/lab-layout.svg"
 else
 	echo "lab-pages: analyze is not in the VM (build ./analyze first): no analyzer output" >&2
 fi
