@@ -24,17 +24,6 @@ KO=/lib/kmemlab
 CTL=/sys/kernel/debug/kmemlab/run
 out=$PWD
 
-# do_cmd FILE CMD: append "# CMD" and what CMD prints (stdout and stderr) to
-# FILE, the way a terminal shows it.  The paths are the VM's.
-do_cmd() {
-	f=$1
-	shift
-	echo "# $*" >> "$f"
-	sh -c "$*" >> "$f" 2>&1
-	rc=$?
-	[ $rc -eq 0 ] || echo "(exit status $rc)" >> "$f"
-}
-
 page_size=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
 [ -n "$page_size" ] || kmemlab_die "cannot read KernelPageSize from /proc/self/smaps"
 per_page=$((page_size / 32))
@@ -52,24 +41,24 @@ kmemlab_record_start /tmp/buddy.dat /tmp/record.log -b 4096 -e kmemlab \
 	-e kmem:mm_page_alloc_extfrag
 
 f=$out/buddy-steps.txt
-do_cmd "$f" "cat /proc/buddyinfo"
-do_cmd "$f" "insmod $KO/kmemlab.ko nr_structs=$order4 force_split=1"
-do_cmd "$f" "dmesg -c"
-do_cmd "$f" "cat /proc/buddyinfo"
-do_cmd "$f" "echo $order4 > $CTL"
-do_cmd "$f" "echo $order3 > $CTL"
-do_cmd "$f" "rmmod kmemlab"
-do_cmd "$f" "dmesg -c"
+kmemlab_transcript "$f" "cat /proc/buddyinfo"
+kmemlab_transcript "$f" "insmod $KO/kmemlab.ko nr_structs=$order4 force_split=1"
+kmemlab_transcript "$f" "dmesg -c"
+kmemlab_transcript "$f" "cat /proc/buddyinfo"
+kmemlab_transcript "$f" "echo $order4 > $CTL"
+kmemlab_transcript "$f" "echo $order3 > $CTL"
+kmemlab_transcript "$f" "rmmod kmemlab"
+kmemlab_transcript "$f" "dmesg -c"
 
 kmemlab_record_stop || kmemlab_die "trace-cmd record failed: $(cat /tmp/record.log)"
 cp /tmp/buddy.dat "$out/buddy.dat" || kmemlab_die "cannot copy buddy.dat to $out"
 
 f=$out/buddy-report.txt
-do_cmd "$f" "trace-cmd report -F 'kmemlab_split' -F 'kmemlab_merge' buddy.dat"
+kmemlab_transcript "$f" "trace-cmd report -F 'kmemlab_split' -F 'kmemlab_merge' buddy.dat"
 if command -v analyze > /dev/null; then
-	do_cmd "$f" "analyze report buddy.dat"
-	do_cmd "$f" 'analyze check buddy.dat; echo $?'
-	do_cmd "$f" "analyze layout buddy.dat -o $out/buddy-layout.svg"
+	kmemlab_transcript "$f" "analyze report buddy.dat"
+	kmemlab_transcript "$f" 'analyze check buddy.dat; echo $?'
+	kmemlab_transcript "$f" "analyze layout buddy.dat -o $out/buddy-layout.svg"
 else
 	echo "lab-buddy: analyze is not in the VM (build ./analyze first): no analyzer output" >&2
 fi
