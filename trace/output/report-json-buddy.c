@@ -8,26 +8,7 @@
 
 #include "model/model.h"
 #include "report.h"
-
-static void put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static void put_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	put(o, key, json_object_new_uint64(v));
-}
-
-static void put_int(struct json_object *o, const char *key, int v)
-{
-	put(o, key, json_object_new_int(v));
-}
-
-static void put_bool(struct json_object *o, const char *key, bool v)
-{
-	put(o, key, json_object_new_boolean(v));
-}
+#include "report-json-local.h"
 
 /* A pfn, or null for -1UL (a per-CPU list has no source block). */
 static void put_pfn(struct json_object *o, const char *key, uint64_t pfn)

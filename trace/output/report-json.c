@@ -10,23 +10,9 @@
 #include "lib/version.h"
 #include "model/model.h"
 #include "report.h"
+#include "report-json-local.h"
 
 #define SCHEMA "kmemlab-analyze/2"
-
-static void put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static void put_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	put(o, key, json_object_new_uint64(v));
-}
-
-static void put_bool(struct json_object *o, const char *key, bool v)
-{
-	put(o, key, json_object_new_boolean(v));
-}
 
 /* The flags by the recording's own names, or null when it names none. */
 static void put_gfp(struct json_object *o, const struct model *m,
