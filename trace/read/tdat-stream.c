@@ -381,28 +381,66 @@ static int cursors_new(struct stream *s, struct tep_handle *tep)
 	return 0;
 }
 
-/* Records in timestamp order; on a tie the earlier CPU slot goes first. */
+/*
+ * The cursor whose record goes next, and, in @until, the one that would
+ * go after it were it not advanced: records in timestamp order, on a tie
+ * the earlier CPU slot first.
+ */
+static struct cursor *pick(struct stream *s, struct cursor **until)
+{
+	struct cursor *best = NULL, *next = NULL;
+	int i;
+
+	for (i = 0; i < s->f.nr_cpus; i++) {
+		struct cursor *c = &s->cur[i];
+
+		if (!c->has)
+			continue;
+		if (!best || c->rec.ts < best->rec.ts) {
+			next = best;
+			best = c;
+		} else if (!next || c->rec.ts < next->rec.ts) {
+			next = c;
+		}
+	}
+	*until = next;
+	return best;
+}
+
+/* Whether @c's record still goes before @other's (an earlier slot: on a tie). */
+static bool still_first(const struct cursor *c, const struct cursor *other)
+{
+	if (!c->has)
+		return false;
+	if (!other)
+		return true;
+	return c->rec.ts < other->rec.ts ||
+	       (c->rec.ts == other->rec.ts && c < other);
+}
+
+/*
+ * Records in timestamp order.  Only the cursor just read moves, so it
+ * goes on until its record is no longer first: a CPU that holds most of a
+ * recording's records is read without looking at the others each time.
+ */
 static int merge(struct stream *s, struct read_ctx *ctx)
 {
-	struct cursor *best;
+	struct cursor *best, *until;
 	int i;
 
 	for (i = 0; i < s->f.nr_cpus; i++)
 		if (advance(s, &s->cur[i]))
 			return -1;
-	for (;;) {
-		best = NULL;
-		for (i = 0; i < s->f.nr_cpus; i++)
-			if (s->cur[i].has &&
-			    (!best || s->cur[i].rec.ts < best->rec.ts))
-				best = &s->cur[i];
-		if (!best)
-			return 0;
-		if (read_ctx_record(ctx, &best->rec))
-			return err_set(s->err, s->len, errno, "%s", strerror(errno));
-		if (advance(s, best))
-			return -1;
+	while ((best = pick(s, &until))) {
+		do {
+			if (read_ctx_record(ctx, &best->rec))
+				return err_set(s->err, s->len, errno, "%s",
+					       strerror(errno));
+			if (advance(s, best))
+				return -1;
+		} while (still_first(best, until));
 	}
+	return 0;
 }
 
 static int stream_model(struct stream *s, struct tep_handle *tep,
