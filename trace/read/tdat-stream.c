@@ -257,6 +257,38 @@ static int next_page(struct stream *s, struct cursor *c)
 #define TS_SHIFT	27
 #define TS_MSB		(0xf8ULL << 56)
 
+/*
+ * An event header of type 0 or 29-31 at *@p (past its first word): move
+ * *@p past it, adjust *@delta, and set *@len to what follows; -1 for an
+ * impossible length.
+ */
+static int long_header(struct cursor *c, uint32_t type,
+		       const unsigned char **p, uint64_t *delta, uint64_t *len)
+{
+	switch (type) {
+	case TYPE_PADDING:
+		*len = le32(*p);
+		return 0;
+	case TYPE_TIME_STAMP:
+		*delta = ((uint64_t)le32(*p) << TS_SHIFT) + *delta;
+		c->ts = *delta | (c->ts & TS_MSB);
+		*delta = 0;
+		break;
+	case TYPE_TIME_EXTEND:
+		*delta += (uint64_t)le32(*p) << TS_SHIFT;
+		break;
+	default:	/* 0: the length follows, counting itself */
+		if (le32(*p) < 4)
+			return -1;
+		*len = ((uint64_t)le32(*p) - 4 + 3) & ~3ULL;
+		*p += 4;
+		return 0;
+	}
+	*p += 4;
+	*len = 0;
+	return 0;
+}
+
 /* 1: the page's next event is in c->rec; 0: the page is done; -1: error. */
 static int page_event(struct stream *s, struct cursor *c)
 {
@@ -271,32 +303,11 @@ static int page_event(struct stream *s, struct cursor *c)
 		type = head & 31;
 		delta = head >> 5;
 		p += 4;
-		switch (type) {
-		case TYPE_PADDING:
-			len = le32(p);
-			break;
-		case TYPE_TIME_STAMP:
-			delta = ((uint64_t)le32(p) << TS_SHIFT) + delta;
-			c->ts = delta | (c->ts & TS_MSB);
-			delta = 0;
-			p += 4;
-			len = 0;
-			break;
-		case TYPE_TIME_EXTEND:
-			delta += (uint64_t)le32(p) << TS_SHIFT;
-			p += 4;
-			len = 0;
-			break;
-		case 0:
-			if (le32(p) < 4)
-				return bad(s, c, "an event of impossible length");
-			len = ((uint64_t)le32(p) - 4 + 3) & ~3ULL;
-			p += 4;
-			break;
-		default:
+		/* nearly every event: its length in words, in the header */
+		if (type && type < TYPE_PADDING)
 			len = type * 4;
-			break;
-		}
+		else if (long_header(c, type, &p, &delta, &len))
+			return bad(s, c, "an event of impossible length");
 		c->ts += delta;
 		c->next = (uint64_t)(p - c->data) + len;
 		if (type >= TYPE_PADDING)
@@ -313,11 +324,10 @@ static int page_event(struct stream *s, struct cursor *c)
 	}
 }
 
-/* Move @c to its CPU's next record; c->has false when there is none. */
-static int advance(struct stream *s, struct cursor *c)
+/* advance() past the end of @c's page (@ret 0) or on an error (-1). */
+static __attribute__((noinline)) int
+advance_page(struct stream *s, struct cursor *c, int ret)
 {
-	int ret = c->page ? page_event(s, c) : 0;
-
 	c->has = false;
 	while (!ret) {
 		ret = next_page(s, c);
@@ -327,6 +337,17 @@ static int advance(struct stream *s, struct cursor *c)
 	}
 	if (ret < 0)
 		return -1;
+	c->has = true;
+	return 0;
+}
+
+/* Move @c to its CPU's next record; c->has false when there is none. */
+static int advance(struct stream *s, struct cursor *c)
+{
+	int ret = c->page ? page_event(s, c) : 0;
+
+	if (ret <= 0)
+		return advance_page(s, c, ret);
 	c->has = true;
 	return 0;
 }
