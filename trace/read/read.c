@@ -114,7 +114,7 @@ typedef int (*extra_handler_fn)(struct model *m, const struct tep_record *rec,
 /*
  * The kernel's page events are nearly every record of a recording: when a
  * recording lays their fields out as a 64-bit kernel does, they are read
- * by a decoder of their own (read_native()), straight into the model.
+ * by a decoder of their own (read_page_alloc(), read_page_free()), straight into the model.
  */
 enum read_native { NATIVE_NONE, NATIVE_PAGE_ALLOC, NATIVE_PAGE_FREE };
 
@@ -606,7 +606,7 @@ static int field_load(const struct read_field *f, bool swap)
 	return LOAD_GENERIC;
 }
 
-/* The loads read_native() assumes, field by field. */
+/* The loads read_page_alloc() and read_page_free() assume, field by field. */
 static const unsigned char native_loads[][MAX_FIELDS] = {
 	[NATIVE_PAGE_ALLOC] = {
 		[PALLOC_PFN] = LOAD_U64, [PALLOC_ORDER] = LOAD_U32,
@@ -954,30 +954,32 @@ static const unsigned char *at(const struct read_event *re,
 	return (const unsigned char *)rec->data + re->fields[i].offset;
 }
 
-/* A page event laid out as native_loads[] says, its length checked. */
-static int read_native(const struct read_ctx *ctx, const struct read_event *re,
-		       const struct tep_record *rec)
+/* Page events laid out as native_loads[] says, their length checked. */
+static int read_page_alloc(const struct read_ctx *ctx,
+			   const struct read_event *re,
+			   const struct tep_record *rec)
 {
-	if (re->native == NATIVE_PAGE_ALLOC) {
-		struct kmem_page_alloc_ev ev = {
-			.pfn = load_plain(at(re, rec, PALLOC_PFN), LOAD_U64),
-			.order = load_plain(at(re, rec, PALLOC_ORDER), LOAD_U32),
-			.gfp_flags = load_plain(at(re, rec, PALLOC_GFP_FLAGS),
-						LOAD_U64),
-			.migratetype = (int)load_plain(at(re, rec,
-							  PALLOC_MIGRATETYPE),
-						       LOAD_S32),
-		};
+	struct kmem_page_alloc_ev ev = {
+		.pfn = load_plain(at(re, rec, PALLOC_PFN), LOAD_U64),
+		.order = load_plain(at(re, rec, PALLOC_ORDER), LOAD_U32),
+		.gfp_flags = load_plain(at(re, rec, PALLOC_GFP_FLAGS), LOAD_U64),
+		.migratetype = (int)load_plain(at(re, rec, PALLOC_MIGRATETYPE),
+					       LOAD_S32),
+	};
 
-		return model_handle_page_alloc(ctx->m, rec->ts, rec->cpu, &ev);
-	} else {
-		struct kmem_page_free_ev ev = {
-			.pfn = load_plain(at(re, rec, PFREE_PFN), LOAD_U64),
-			.order = load_plain(at(re, rec, PFREE_ORDER), LOAD_U32),
-		};
+	return model_handle_page_alloc(ctx->m, rec->ts, rec->cpu, &ev);
+}
 
-		return model_handle_page_free(ctx->m, rec->ts, rec->cpu, &ev);
-	}
+static int read_page_free(const struct read_ctx *ctx,
+			  const struct read_event *re,
+			  const struct tep_record *rec)
+{
+	struct kmem_page_free_ev ev = {
+		.pfn = load_plain(at(re, rec, PFREE_PFN), LOAD_U64),
+		.order = load_plain(at(re, rec, PFREE_ORDER), LOAD_U32),
+	};
+
+	return model_handle_page_free(ctx->m, rec->ts, rec->cpu, &ev);
 }
 
 static const struct read_event *find_event(const struct read_ctx *ctx,
@@ -1091,7 +1093,9 @@ int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 	}
 	if (re->native && rec->size >= re->plain_size) {
 		ctx->stats.handled++;
-		return handled(read_native(ctx, re, rec));
+		return handled(re->native == NATIVE_PAGE_ALLOC ?
+			       read_page_alloc(ctx, re, rec) :
+			       read_page_free(ctx, re, rec));
 	}
 	return read_generic(ctx, re, rec);
 }
