@@ -276,6 +276,8 @@ static int merge_track_list(struct model *m, struct model_run *r,
 	ref = hmap_findnew(&m->pcp_freed, b->pfn, &created);
 	if (!ref)
 		return -1;
+	if (created)
+		m->pcp_filter[model_pcp_bucket(b->pfn)]++;
 	ref->run = model_run_index(m, r);
 	ref->block = b->index;
 	return 0;
@@ -393,15 +395,19 @@ int model_handle_zone_locked(struct model *m, uint64_t ts, int cpu,
 /* The block freed to a list at pfn, if one waits there; dropped from the set. */
 static struct model_block *list_block_take(struct model *m, uint64_t pfn)
 {
-	struct block_ref *ref = hmap_find(&m->pcp_freed, pfn);
+	struct block_ref *ref;
 	struct model_block *b = NULL;
 
+	if (!m->pcp_filter[model_pcp_bucket(pfn)])
+		return NULL;
+	ref = hmap_find(&m->pcp_freed, pfn);
 	if (!ref)
 		return NULL;
 	if (ref->run < m->nr_runs &&
 	    ref->block < m->runs[ref->run]->nr_block_slots)
 		b = &m->runs[ref->run]->blocks[ref->block];
 	hmap_remove(&m->pcp_freed, pfn);
+	m->pcp_filter[model_pcp_bucket(pfn)]--;
 	return b && b->merge ? b : NULL;
 }
 

@@ -33,6 +33,13 @@ struct recent_ring {
 	unsigned int count;
 };
 
+#define MODEL_PCP_BUCKETS	256
+
+static inline unsigned int model_pcp_bucket(uint64_t pfn)
+{
+	return (unsigned int)((pfn * 0x9e3779b97f4a7c15ULL) >> 56);
+}
+
 struct model {
 	struct model_run **runs;
 	size_t nr_runs;
@@ -48,6 +55,12 @@ struct model {
 	struct recent_ring *drains;
 	struct recent_ring *extfrags;
 	struct hmap pcp_freed;	/* pfn -> struct block_ref: freed to a list */
+	/*
+	 * pcp_freed's entries counted by model_pcp_bucket() of their pfn:
+	 * every page allocation looks there, nearly all in vain, and a zero
+	 * count answers without a lookup.
+	 */
+	uint32_t pcp_filter[MODEL_PCP_BUCKETS];
 	struct hmap freeing;	/* pfn -> struct block_ref: freed, merge due */
 };
 
@@ -62,7 +75,16 @@ static inline int model_mt_column(int migratetype)
 struct model_block *model_live_block(struct model *m, uint64_t pfn,
 				     struct model_run **run);
 int model_invalid(struct model *m, struct model_run *r);
-void model_stamp(struct model *m, uint64_t ts);
+
+/* The first and last timestamps of the recording, as events arrive. */
+static inline void model_stamp(struct model *m, uint64_t ts)
+{
+	if (!m->sys.first_ts || ts < m->sys.first_ts)
+		m->sys.first_ts = ts;
+	if (ts > m->sys.last_ts)
+		m->sys.last_ts = ts;
+}
+
 void model_block_settle(struct model_run *r, struct model_block *b);
 /* Block b of run r and the kernel's live page kp at its pfn are one allocation. */
 int model_kernel_link(struct model *m, struct model_run *r,

@@ -88,14 +88,6 @@ int model_invalid(struct model *m, struct model_run *r)
 	return -1;
 }
 
-void model_stamp(struct model *m, uint64_t ts)
-{
-	if (!m->sys.first_ts || ts < m->sys.first_ts)
-		m->sys.first_ts = ts;
-	if (ts > m->sys.last_ts)
-		m->sys.last_ts = ts;
-}
-
 static struct model_run *run_add(struct model *m, uint32_t id)
 {
 	struct model_run *r;

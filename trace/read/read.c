@@ -112,6 +112,13 @@ typedef int (*extra_handler_fn)(struct model *m, const struct tep_record *rec,
 				const uint64_t *v, const struct read_extra *x);
 
 /*
+ * The kernel's page events are nearly every record of a recording: when a
+ * recording lays their fields out as a 64-bit kernel does, they are read
+ * by a decoder of their own (read_page_alloc(), read_page_free()), straight into the model.
+ */
+enum read_native { NATIVE_NONE, NATIVE_PAGE_ALLOC, NATIVE_PAGE_FREE };
+
+/*
  * A field name starting with '?' is optional: read as 0 when absent.
  * After it, '#' marks a dynamic array of u32 (__data_loc u32[]) and '$' a
  * fixed char array read as a string; events with either have handle_extra.
@@ -130,6 +137,17 @@ struct event_desc {
  */
 enum read_kind { KIND_NUMBER, KIND_U32S, KIND_STRING };
 
+/*
+ * How a number field of a recording in our byte order is loaded, chosen
+ * once per recording so that a record of an event whose fields are all
+ * numbers is read with one length check and one switch per field
+ * (read_plain()); LOAD_GENERIC: through read_values().
+ */
+enum read_load {
+	LOAD_GENERIC, LOAD_ABSENT, LOAD_U8, LOAD_U16, LOAD_U32, LOAD_U64,
+	LOAD_S8, LOAD_S16, LOAD_S32, LOAD_PFN32,
+};
+
 struct read_field {
 	int offset;
 	int size;		/* 0: an optional field the recording lacks */
@@ -137,12 +155,16 @@ struct read_field {
 	bool is_pfn;		/* all ones at the field's width means -1UL */
 	bool is_relative;	/* __rel_loc: offset from the field's end */
 	unsigned char kind;	/* enum read_kind */
+	unsigned char load;	/* enum read_load */
 };
 
 struct read_event {
 	const struct event_desc *desc;
 	int id;
 	int nr_fields;		/* entries of desc->fields, optional included */
+	bool plain;		/* every field has a load other than GENERIC */
+	int plain_size;		/* the record length its fields need */
+	unsigned char native;	/* enum read_native, when the layout is */
 	struct read_field fields[MAX_FIELDS];
 };
 
@@ -154,6 +176,7 @@ struct read_ctx {
 	bool swap;		/* the recording's byte order is not ours */
 	int type_offset;	/* common_type: the event id in each record */
 	int type_size;
+	unsigned char type_load;	/* LOAD_U16 or LOAD_GENERIC */
 	int max_id;
 	signed char *by_id;	/* event id -> index in events, -1: not handled */
 	struct read_stats stats;
@@ -563,6 +586,70 @@ static int bind_fields(struct read_event *re, struct tep_event *ev,
 	return 0;
 }
 
+/* The load of a field, given the recording's byte order. */
+static int field_load(const struct read_field *f, bool swap)
+{
+	if (!f->size)
+		return LOAD_ABSENT;
+	if (swap || f->kind != KIND_NUMBER)
+		return LOAD_GENERIC;
+	switch (f->size) {
+	case 1:
+		return f->is_signed ? LOAD_S8 : f->is_pfn ? LOAD_GENERIC : LOAD_U8;
+	case 2:
+		return f->is_signed ? LOAD_S16 : f->is_pfn ? LOAD_GENERIC : LOAD_U16;
+	case 4:
+		return f->is_signed ? LOAD_S32 : f->is_pfn ? LOAD_PFN32 : LOAD_U32;
+	case 8:
+		return LOAD_U64;
+	}
+	return LOAD_GENERIC;
+}
+
+/* The loads read_page_alloc() and read_page_free() assume, field by field. */
+static const unsigned char native_loads[][MAX_FIELDS] = {
+	[NATIVE_PAGE_ALLOC] = {
+		[PALLOC_PFN] = LOAD_U64, [PALLOC_ORDER] = LOAD_U32,
+		[PALLOC_GFP_FLAGS] = LOAD_U64, [PALLOC_MIGRATETYPE] = LOAD_S32,
+	},
+	[NATIVE_PAGE_FREE] = {
+		[PFREE_PFN] = LOAD_U64, [PFREE_ORDER] = LOAD_U32,
+	},
+};
+
+/* NATIVE_NONE, or the decoder of @re when its fields are laid out for it. */
+static int native_of(const struct read_event *re)
+{
+	int native = NATIVE_NONE, i;
+
+	if (re->desc->handle == on_page_alloc)
+		native = NATIVE_PAGE_ALLOC;
+	else if (re->desc->handle == on_page_free)
+		native = NATIVE_PAGE_FREE;
+	for (i = 0; native && i < re->nr_fields; i++)
+		if (re->fields[i].load != native_loads[native][i])
+			return NATIVE_NONE;
+	return native;
+}
+
+static void plan_loads(struct read_event *re, bool swap)
+{
+	int i;
+
+	re->plain = true;
+	re->plain_size = 0;
+	for (i = 0; i < re->nr_fields; i++) {
+		struct read_field *f = &re->fields[i];
+
+		f->load = field_load(f, swap);
+		if (f->load == LOAD_GENERIC)
+			re->plain = false;
+		if (f->offset + f->size > re->plain_size)
+			re->plain_size = f->offset + f->size;
+	}
+	re->native = native_of(re);
+}
+
 /* Where each record keeps its event id: the common_type field. */
 static void bind_type(struct read_ctx *ctx, struct tep_event *ev)
 {
@@ -575,6 +662,8 @@ static void bind_type(struct read_ctx *ctx, struct tep_event *ev)
 				    f->size == 4 || f->size == 8)) {
 		ctx->type_offset = f->offset;
 		ctx->type_size = f->size;
+		ctx->type_load = f->size == 2 && !ctx->swap ? LOAD_U16 :
+				 LOAD_GENERIC;
 	}
 }
 
@@ -595,6 +684,7 @@ static int bind_events(struct read_ctx *ctx, char *err, size_t len)
 		bind_type(ctx, ev);
 		if (bind_fields(re, ev, err, len))
 			return -1;
+		plan_loads(re, ctx->swap);
 		if (re->id > ctx->max_id)
 			ctx->max_id = re->id;
 		ctx->nr_events++;
@@ -808,6 +898,90 @@ static int read_values(const struct read_ctx *ctx,
 	return 0;
 }
 
+/* A field read_plain() loads: in bounds, in our byte order. */
+static inline uint64_t load_plain(const unsigned char *p, int load)
+{
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (load) {
+	case LOAD_U8:
+		return *p;
+	case LOAD_S8:
+		return (uint64_t)(int64_t)(int8_t)*p;
+	case LOAD_U16:
+		memcpy(&v16, p, 2);
+		return v16;
+	case LOAD_S16:
+		memcpy(&v16, p, 2);
+		return (uint64_t)(int64_t)(int16_t)v16;
+	case LOAD_U32:
+		memcpy(&v32, p, 4);
+		return v32;
+	case LOAD_S32:
+		memcpy(&v32, p, 4);
+		return (uint64_t)(int64_t)(int32_t)v32;
+	case LOAD_PFN32:
+		memcpy(&v32, p, 4);
+		return v32 == UINT32_MAX ? MODEL_PFN_NONE : v32;
+	case LOAD_U64:
+		memcpy(&v64, p, 8);
+		return v64;
+	}
+	return 0;	/* LOAD_ABSENT */
+}
+
+/*
+ * An event whose fields are all plain numbers, in a record long enough
+ * for all of them (checked once by the caller): what read_values() reads,
+ * without its per-field checks.
+ */
+static void read_plain(const struct read_event *re, const unsigned char *data,
+		       uint64_t *v)
+{
+	int i;
+
+	for (i = 0; i < re->nr_fields; i++)
+		v[i] = load_plain(data + re->fields[i].offset,
+				  re->fields[i].load);
+}
+
+/* Where a native event's field @i is, in its record. */
+static const unsigned char *at(const struct read_event *re,
+			       const struct tep_record *rec, int i)
+{
+	return (const unsigned char *)rec->data + re->fields[i].offset;
+}
+
+/* Page events laid out as native_loads[] says, their length checked. */
+static int read_page_alloc(const struct read_ctx *ctx,
+			   const struct read_event *re,
+			   const struct tep_record *rec)
+{
+	struct kmem_page_alloc_ev ev = {
+		.pfn = load_plain(at(re, rec, PALLOC_PFN), LOAD_U64),
+		.order = load_plain(at(re, rec, PALLOC_ORDER), LOAD_U32),
+		.gfp_flags = load_plain(at(re, rec, PALLOC_GFP_FLAGS), LOAD_U64),
+		.migratetype = (int)load_plain(at(re, rec, PALLOC_MIGRATETYPE),
+					       LOAD_S32),
+	};
+
+	return model_handle_page_alloc(ctx->m, rec->ts, rec->cpu, &ev);
+}
+
+static int read_page_free(const struct read_ctx *ctx,
+			  const struct read_event *re,
+			  const struct tep_record *rec)
+{
+	struct kmem_page_free_ev ev = {
+		.pfn = load_plain(at(re, rec, PFREE_PFN), LOAD_U64),
+		.order = load_plain(at(re, rec, PFREE_ORDER), LOAD_U32),
+	};
+
+	return model_handle_page_free(ctx->m, rec->ts, rec->cpu, &ev);
+}
+
 static const struct read_event *find_event(const struct read_ctx *ctx,
 					   int id)
 {
@@ -848,39 +1022,80 @@ static void note_other(struct read_ctx *ctx, int id)
 		snprintf(o->name, sizeof(o->name), "event id %d", id);
 }
 
-int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
+/* A record the model finds invalid is counted there, not fatal. */
+static int handled(int ret)
 {
-	const struct read_event *re;
-	uint64_t v[MAX_FIELDS], type;
-	struct read_extra x;
-	int id;
+	return ret && errno != EINVAL ? -1 : 0;
+}
 
-	ctx->stats.records++;
-	if (rec->missed_events)
-		model_handle_missed(ctx->m, rec->ts, rec->cpu,
-				    rec->missed_events);
-	/* the event id read inline: tep_data_type() looks its field up per call */
-	if (!rec->data || rec->size < 2 ||
-	    ctx->type_offset + ctx->type_size > rec->size ||
-	    load_field((const unsigned char *)rec->data + ctx->type_offset,
-		       ctx->type_size, ctx->swap, &type)) {
-		ctx->stats.bad_records++;
-		return 0;
-	}
-	id = (int)type;
-	re = find_event(ctx, id);
-	if (!re) {
-		note_other(ctx, id);
-		return 0;
+/* Every event other than a native one: its fields into v[], its handler. */
+static __attribute__((noinline)) int
+read_generic(struct read_ctx *ctx, const struct read_event *re,
+	     const struct tep_record *rec)
+{
+	uint64_t v[MAX_FIELDS];
+	struct read_extra x;
+
+	if (re->plain && rec->size >= re->plain_size) {
+		read_plain(re, rec->data, v);
+		ctx->stats.handled++;
+		return handled(re->desc->handle(ctx->m, rec, v));
 	}
 	if (read_values(ctx, re, rec, v, &x)) {
 		ctx->stats.bad_records++;
 		return 0;
 	}
 	ctx->stats.handled++;
-	if ((re->desc->handle_extra ?
-	     re->desc->handle_extra(ctx->m, rec, v, &x) :
-	     re->desc->handle(ctx->m, rec, v)) && errno != EINVAL)
-		return -1;
-	return 0;
+	return handled(re->desc->handle_extra ?
+		       re->desc->handle_extra(ctx->m, rec, v, &x) :
+		       re->desc->handle(ctx->m, rec, v));
+}
+
+/*
+ * The event id, read inline: tep_data_type() looks its field up per call.
+ * False for a record too short to hold it.
+ */
+static bool record_type(const struct read_ctx *ctx,
+			const struct tep_record *rec, int *id)
+{
+	const unsigned char *p = rec->data;
+	uint64_t type;
+
+	if (!p || rec->size < 2 || ctx->type_offset + ctx->type_size > rec->size)
+		return false;
+	if (ctx->type_load == LOAD_U16) {
+		*id = (int)load_plain(p + ctx->type_offset, LOAD_U16);
+		return true;
+	}
+	if (load_field(p + ctx->type_offset, ctx->type_size, ctx->swap, &type))
+		return false;
+	*id = (int)type;
+	return true;
+}
+
+int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
+{
+	const struct read_event *re;
+	int id;
+
+	ctx->stats.records++;
+	if (rec->missed_events)
+		model_handle_missed(ctx->m, rec->ts, rec->cpu,
+				    rec->missed_events);
+	if (!record_type(ctx, rec, &id)) {
+		ctx->stats.bad_records++;
+		return 0;
+	}
+	re = find_event(ctx, id);
+	if (!re) {
+		note_other(ctx, id);
+		return 0;
+	}
+	if (re->native && rec->size >= re->plain_size) {
+		ctx->stats.handled++;
+		return handled(re->native == NATIVE_PAGE_ALLOC ?
+			       read_page_alloc(ctx, re, rec) :
+			       read_page_free(ctx, re, rec));
+	}
+	return read_generic(ctx, re, rec);
 }

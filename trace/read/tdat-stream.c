@@ -257,6 +257,38 @@ static int next_page(struct stream *s, struct cursor *c)
 #define TS_SHIFT	27
 #define TS_MSB		(0xf8ULL << 56)
 
+/*
+ * An event header of type 0 or 29-31 at *@p (past its first word): move
+ * *@p past it, adjust *@delta, and set *@len to what follows; -1 for an
+ * impossible length.
+ */
+static int long_header(struct cursor *c, uint32_t type,
+		       const unsigned char **p, uint64_t *delta, uint64_t *len)
+{
+	switch (type) {
+	case TYPE_PADDING:
+		*len = le32(*p);
+		return 0;
+	case TYPE_TIME_STAMP:
+		*delta = ((uint64_t)le32(*p) << TS_SHIFT) + *delta;
+		c->ts = *delta | (c->ts & TS_MSB);
+		*delta = 0;
+		break;
+	case TYPE_TIME_EXTEND:
+		*delta += (uint64_t)le32(*p) << TS_SHIFT;
+		break;
+	default:	/* 0: the length follows, counting itself */
+		if (le32(*p) < 4)
+			return -1;
+		*len = ((uint64_t)le32(*p) - 4 + 3) & ~3ULL;
+		*p += 4;
+		return 0;
+	}
+	*p += 4;
+	*len = 0;
+	return 0;
+}
+
 /* 1: the page's next event is in c->rec; 0: the page is done; -1: error. */
 static int page_event(struct stream *s, struct cursor *c)
 {
@@ -271,32 +303,11 @@ static int page_event(struct stream *s, struct cursor *c)
 		type = head & 31;
 		delta = head >> 5;
 		p += 4;
-		switch (type) {
-		case TYPE_PADDING:
-			len = le32(p);
-			break;
-		case TYPE_TIME_STAMP:
-			delta = ((uint64_t)le32(p) << TS_SHIFT) + delta;
-			c->ts = delta | (c->ts & TS_MSB);
-			delta = 0;
-			p += 4;
-			len = 0;
-			break;
-		case TYPE_TIME_EXTEND:
-			delta += (uint64_t)le32(p) << TS_SHIFT;
-			p += 4;
-			len = 0;
-			break;
-		case 0:
-			if (le32(p) < 4)
-				return bad(s, c, "an event of impossible length");
-			len = ((uint64_t)le32(p) - 4 + 3) & ~3ULL;
-			p += 4;
-			break;
-		default:
+		/* nearly every event: its length in words, in the header */
+		if (type && type < TYPE_PADDING)
 			len = type * 4;
-			break;
-		}
+		else if (long_header(c, type, &p, &delta, &len))
+			return bad(s, c, "an event of impossible length");
 		c->ts += delta;
 		c->next = (uint64_t)(p - c->data) + len;
 		if (type >= TYPE_PADDING)
@@ -313,11 +324,10 @@ static int page_event(struct stream *s, struct cursor *c)
 	}
 }
 
-/* Move @c to its CPU's next record; c->has false when there is none. */
-static int advance(struct stream *s, struct cursor *c)
+/* advance() past the end of @c's page (@ret 0) or on an error (-1). */
+static __attribute__((noinline)) int
+advance_page(struct stream *s, struct cursor *c, int ret)
 {
-	int ret = c->page ? page_event(s, c) : 0;
-
 	c->has = false;
 	while (!ret) {
 		ret = next_page(s, c);
@@ -327,6 +337,17 @@ static int advance(struct stream *s, struct cursor *c)
 	}
 	if (ret < 0)
 		return -1;
+	c->has = true;
+	return 0;
+}
+
+/* Move @c to its CPU's next record; c->has false when there is none. */
+static int advance(struct stream *s, struct cursor *c)
+{
+	int ret = c->page ? page_event(s, c) : 0;
+
+	if (ret <= 0)
+		return advance_page(s, c, ret);
 	c->has = true;
 	return 0;
 }
@@ -381,28 +402,66 @@ static int cursors_new(struct stream *s, struct tep_handle *tep)
 	return 0;
 }
 
-/* Records in timestamp order; on a tie the earlier CPU slot goes first. */
+/*
+ * The cursor whose record goes next, and, in @until, the one that would
+ * go after it were it not advanced: records in timestamp order, on a tie
+ * the earlier CPU slot first.
+ */
+static struct cursor *pick(struct stream *s, struct cursor **until)
+{
+	struct cursor *best = NULL, *next = NULL;
+	int i;
+
+	for (i = 0; i < s->f.nr_cpus; i++) {
+		struct cursor *c = &s->cur[i];
+
+		if (!c->has)
+			continue;
+		if (!best || c->rec.ts < best->rec.ts) {
+			next = best;
+			best = c;
+		} else if (!next || c->rec.ts < next->rec.ts) {
+			next = c;
+		}
+	}
+	*until = next;
+	return best;
+}
+
+/* Whether @c's record still goes before @other's (an earlier slot: on a tie). */
+static bool still_first(const struct cursor *c, const struct cursor *other)
+{
+	if (!c->has)
+		return false;
+	if (!other)
+		return true;
+	return c->rec.ts < other->rec.ts ||
+	       (c->rec.ts == other->rec.ts && c < other);
+}
+
+/*
+ * Records in timestamp order.  Only the cursor just read moves, so it
+ * goes on until its record is no longer first: a CPU that holds most of a
+ * recording's records is read without looking at the others each time.
+ */
 static int merge(struct stream *s, struct read_ctx *ctx)
 {
-	struct cursor *best;
+	struct cursor *best, *until;
 	int i;
 
 	for (i = 0; i < s->f.nr_cpus; i++)
 		if (advance(s, &s->cur[i]))
 			return -1;
-	for (;;) {
-		best = NULL;
-		for (i = 0; i < s->f.nr_cpus; i++)
-			if (s->cur[i].has &&
-			    (!best || s->cur[i].rec.ts < best->rec.ts))
-				best = &s->cur[i];
-		if (!best)
-			return 0;
-		if (read_ctx_record(ctx, &best->rec))
-			return err_set(s->err, s->len, errno, "%s", strerror(errno));
-		if (advance(s, best))
-			return -1;
+	while ((best = pick(s, &until))) {
+		do {
+			if (read_ctx_record(ctx, &best->rec))
+				return err_set(s->err, s->len, errno, "%s",
+					       strerror(errno));
+			if (advance(s, best))
+				return -1;
+		} while (still_first(best, until));
 	}
+	return 0;
 }
 
 static int stream_model(struct stream *s, struct tep_handle *tep,
