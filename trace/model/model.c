@@ -28,14 +28,31 @@ struct model *model_new(void)
 	return m;
 }
 
+/* Words of one of a block's page bitmaps (struct model_block page_maps). */
+static size_t map_words(uint32_t order)
+{
+	return ((1u << order) + 63) / 64;
+}
+
+static uint64_t *fill_map(const struct model_block *b)
+{
+	return b->page_maps;
+}
+
+static uint64_t *verify_map(const struct model_block *b)
+{
+	return b->page_maps ? b->page_maps + map_words(b->order) : NULL;
+}
+
+static uint64_t *off_map(const struct model_block *b)
+{
+	return b->page_maps ? b->page_maps + 2 * map_words(b->order) : NULL;
+}
+
 static void block_drop_maps(struct model_block *b)
 {
-	free(b->fill_map);
-	free(b->verify_map);
-	free(b->off_map);
-	b->fill_map = NULL;
-	b->verify_map = NULL;
-	b->off_map = NULL;
+	free(b->page_maps);
+	b->page_maps = NULL;
 }
 
 void model_free(struct model *m)
@@ -286,10 +303,10 @@ static uint32_t first_page_of(const struct model_run *r, uint32_t block)
 	return first;
 }
 
-static int bitmap_new(uint64_t **map, uint32_t order)
+static int page_maps_new(struct model_block *b)
 {
-	*map = calloc(((1u << order) + 63) / 64, sizeof(uint64_t));
-	return *map ? 0 : -1;
+	b->page_maps = calloc(3 * map_words(b->order), sizeof(uint64_t));
+	return b->page_maps ? 0 : -1;
 }
 
 int model_kernel_link(struct model *m, struct model_run *r,
@@ -319,9 +336,7 @@ static int block_go_live(struct model *m, struct model_run *r,
 	struct block_ref *slot;
 	int created;
 
-	if (bitmap_new(&b->fill_map, b->order) ||
-	    bitmap_new(&b->verify_map, b->order) ||
-	    bitmap_new(&b->off_map, b->order))
+	if (page_maps_new(b))
 		return -1;
 	slot = hmap_findnew(&m->blocks, b->pfn, &created);
 	if (!slot)
@@ -374,7 +389,7 @@ static unsigned int popcount_diff(const uint64_t *a, const uint64_t *b,
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < ((1u << order) + 63) / 64; i++)
+	for (i = 0; i < map_words(order); i++)
 		n += __builtin_popcountll(a[i] & ~b[i]);
 	return n;
 }
@@ -382,9 +397,9 @@ static unsigned int popcount_diff(const uint64_t *a, const uint64_t *b,
 /* A block leaves the live set: count filled pages that were never verified. */
 void model_block_settle(struct model_run *r, struct model_block *b)
 {
-	if (!b->fill_map)
+	if (!b->page_maps)
 		return;
-	b->unverified = popcount_diff(b->fill_map, b->verify_map, b->order);
+	b->unverified = popcount_diff(fill_map(b), verify_map(b), b->order);
 	r->unverified += b->unverified;
 	block_drop_maps(b);
 }
@@ -511,7 +526,7 @@ static struct model_block *page_event(struct model *m, uint64_t ts,
 		return NULL;
 	}
 	if (page_discontiguous(r, b, index, pfn) &&
-	    bitmap_set(b->off_map, index - b->first_page)) {
+	    bitmap_set(off_map(b), index - b->first_page)) {
 		b->discontiguous++;
 		r->discontiguous++;
 	}
@@ -559,7 +574,7 @@ int model_handle_fill(struct model *m, uint64_t ts, int cpu,
 	if (b) {
 		b->filled++;
 		b->values_filled += ev->count;
-		bitmap_set(b->fill_map, ev->index - b->first_page);
+		bitmap_set(fill_map(b), ev->index - b->first_page);
 	}
 	return 0;
 }
@@ -581,7 +596,7 @@ int model_handle_verify(struct model *m, uint64_t ts, int cpu,
 		b->verified++;
 		b->values_checked += ev->checked;
 		b->value_mismatches += ev->mismatches;
-		bitmap_set(b->verify_map, ev->index - b->first_page);
+		bitmap_set(verify_map(b), ev->index - b->first_page);
 	}
 	return 0;
 }
