@@ -265,6 +265,20 @@ int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
 	return 0;
 }
 
+/*
+ * The table doubles as blocks arrive, but never past the plan's nr_blocks
+ * (a begun run's blocks are held to it): a finished run keeps no spare
+ * slots, and the run history is most of what a long recording leaves.
+ */
+static uint32_t blocks_grow_to(const struct model_run *r, uint32_t n)
+{
+	uint32_t cap = r->block_cap * 2 > n ? r->block_cap * 2 : n;
+
+	if (r->begun && cap > r->nr_blocks && n <= r->nr_blocks)
+		cap = r->nr_blocks;
+	return cap;
+}
+
 static int blocks_reserve(struct model_run *r, uint32_t block)
 {
 	uint32_t n = block + 1;
@@ -274,7 +288,7 @@ static int blocks_reserve(struct model_run *r, uint32_t block)
 	if (n <= r->nr_block_slots)
 		return 0;
 	if (n > cap) {
-		cap = cap * 2 > n ? cap * 2 : n;
+		cap = blocks_grow_to(r, n);
 		p = realloc(r->blocks, (size_t)cap * sizeof(*p));
 		if (!p)
 			return -1;
@@ -601,6 +615,30 @@ int model_handle_verify(struct model *m, uint64_t ts, int cpu,
 	return 0;
 }
 
+/*
+ * Give back what the doubling growth of the run's tables left spare,
+ * now that its events are (normally) all in.
+ */
+static void run_trim(struct model_run *r)
+{
+	void *p;
+
+	if (r->nr_ranges && r->nr_ranges < r->range_cap) {
+		p = realloc(r->ranges, r->nr_ranges * sizeof(*r->ranges));
+		if (p) {
+			r->ranges = p;
+			r->range_cap = r->nr_ranges;
+		}
+	}
+	if (r->nr_block_slots && r->nr_block_slots < r->block_cap) {
+		p = realloc(r->blocks, r->nr_block_slots * sizeof(*r->blocks));
+		if (p) {
+			r->blocks = p;
+			r->block_cap = r->nr_block_slots;
+		}
+	}
+}
+
 int model_handle_run_end(struct model *m, uint64_t ts, int cpu,
 			 const struct kmemlab_run_end_ev *ev)
 {
@@ -619,5 +657,6 @@ int model_handle_run_end(struct model *m, uint64_t ts, int cpu,
 	r->end_mismatches = ev->mismatches;
 	r->fill_ns = ev->fill_ns;
 	r->verify_ns = ev->verify_ns;
+	run_trim(r);
 	return 0;
 }
