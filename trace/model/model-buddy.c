@@ -330,12 +330,13 @@ static struct model_free_area *area_findnew(struct model_run *r,
 			return &r->areas[i];
 	if (r->nr_areas == MODEL_BUDDY_NR_ZONES)
 		return NULL;
-	if (!r->areas) {
-		r->areas = calloc(MODEL_BUDDY_NR_ZONES, sizeof(*r->areas));
-		if (!r->areas)
-			return NULL;
-	}
+	/* One at a time: every run keeps its zones to the end. */
+	a = realloc(r->areas, (r->nr_areas + 1) * sizeof(*a));
+	if (!a)
+		return NULL;
+	r->areas = a;
 	a = &r->areas[r->nr_areas++];
+	memset(a, 0, sizeof(*a));
 	zone_copy(a->zone, zone);
 	a->node = node;
 	return a;

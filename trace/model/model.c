@@ -28,14 +28,31 @@ struct model *model_new(void)
 	return m;
 }
 
+/* Words of one of a block's page bitmaps (struct model_block page_maps). */
+static size_t map_words(uint32_t order)
+{
+	return ((1u << order) + 63) / 64;
+}
+
+static uint64_t *fill_map(const struct model_block *b)
+{
+	return b->page_maps;
+}
+
+static uint64_t *verify_map(const struct model_block *b)
+{
+	return b->page_maps ? b->page_maps + map_words(b->order) : NULL;
+}
+
+static uint64_t *off_map(const struct model_block *b)
+{
+	return b->page_maps ? b->page_maps + 2 * map_words(b->order) : NULL;
+}
+
 static void block_drop_maps(struct model_block *b)
 {
-	free(b->fill_map);
-	free(b->verify_map);
-	free(b->off_map);
-	b->fill_map = NULL;
-	b->verify_map = NULL;
-	b->off_map = NULL;
+	free(b->page_maps);
+	b->page_maps = NULL;
 }
 
 void model_free(struct model *m)
@@ -240,6 +257,20 @@ int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
 	return 0;
 }
 
+/*
+ * The table doubles as blocks arrive, but never past the plan's nr_blocks
+ * (a begun run's blocks are held to it): a finished run keeps no spare
+ * slots, and the run history is most of what a long recording leaves.
+ */
+static uint32_t blocks_grow_to(const struct model_run *r, uint32_t n)
+{
+	uint32_t cap = r->block_cap * 2 > n ? r->block_cap * 2 : n;
+
+	if (r->begun && cap > r->nr_blocks && n <= r->nr_blocks)
+		cap = r->nr_blocks;
+	return cap;
+}
+
 static int blocks_reserve(struct model_run *r, uint32_t block)
 {
 	uint32_t n = block + 1;
@@ -249,7 +280,7 @@ static int blocks_reserve(struct model_run *r, uint32_t block)
 	if (n <= r->nr_block_slots)
 		return 0;
 	if (n > cap) {
-		cap = cap * 2 > n ? cap * 2 : n;
+		cap = blocks_grow_to(r, n);
 		p = realloc(r->blocks, (size_t)cap * sizeof(*p));
 		if (!p)
 			return -1;
@@ -278,10 +309,10 @@ static uint32_t first_page_of(const struct model_run *r, uint32_t block)
 	return first;
 }
 
-static int bitmap_new(uint64_t **map, uint32_t order)
+static int page_maps_new(struct model_block *b)
 {
-	*map = calloc(((1u << order) + 63) / 64, sizeof(uint64_t));
-	return *map ? 0 : -1;
+	b->page_maps = calloc(3 * map_words(b->order), sizeof(uint64_t));
+	return b->page_maps ? 0 : -1;
 }
 
 int model_kernel_link(struct model *m, struct model_run *r,
@@ -311,9 +342,7 @@ static int block_go_live(struct model *m, struct model_run *r,
 	struct block_ref *slot;
 	int created;
 
-	if (bitmap_new(&b->fill_map, b->order) ||
-	    bitmap_new(&b->verify_map, b->order) ||
-	    bitmap_new(&b->off_map, b->order))
+	if (page_maps_new(b))
 		return -1;
 	slot = hmap_findnew(&m->blocks, b->pfn, &created);
 	if (!slot)
@@ -366,7 +395,7 @@ static unsigned int popcount_diff(const uint64_t *a, const uint64_t *b,
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < ((1u << order) + 63) / 64; i++)
+	for (i = 0; i < map_words(order); i++)
 		n += __builtin_popcountll(a[i] & ~b[i]);
 	return n;
 }
@@ -374,9 +403,9 @@ static unsigned int popcount_diff(const uint64_t *a, const uint64_t *b,
 /* A block leaves the live set: count filled pages that were never verified. */
 void model_block_settle(struct model_run *r, struct model_block *b)
 {
-	if (!b->fill_map)
+	if (!b->page_maps)
 		return;
-	b->unverified = popcount_diff(b->fill_map, b->verify_map, b->order);
+	b->unverified = popcount_diff(fill_map(b), verify_map(b), b->order);
 	r->unverified += b->unverified;
 	block_drop_maps(b);
 }
@@ -503,7 +532,7 @@ static struct model_block *page_event(struct model *m, uint64_t ts,
 		return NULL;
 	}
 	if (page_discontiguous(r, b, index, pfn) &&
-	    bitmap_set(b->off_map, index - b->first_page)) {
+	    bitmap_set(off_map(b), index - b->first_page)) {
 		b->discontiguous++;
 		r->discontiguous++;
 	}
@@ -551,7 +580,7 @@ int model_handle_fill(struct model *m, uint64_t ts, int cpu,
 	if (b) {
 		b->filled++;
 		b->values_filled += ev->count;
-		bitmap_set(b->fill_map, ev->index - b->first_page);
+		bitmap_set(fill_map(b), ev->index - b->first_page);
 	}
 	return 0;
 }
@@ -573,9 +602,33 @@ int model_handle_verify(struct model *m, uint64_t ts, int cpu,
 		b->verified++;
 		b->values_checked += ev->checked;
 		b->value_mismatches += ev->mismatches;
-		bitmap_set(b->verify_map, ev->index - b->first_page);
+		bitmap_set(verify_map(b), ev->index - b->first_page);
 	}
 	return 0;
+}
+
+/*
+ * Give back what the doubling growth of the run's tables left spare,
+ * now that its events are (normally) all in.
+ */
+static void run_trim(struct model_run *r)
+{
+	void *p;
+
+	if (r->nr_ranges && r->nr_ranges < r->range_cap) {
+		p = realloc(r->ranges, r->nr_ranges * sizeof(*r->ranges));
+		if (p) {
+			r->ranges = p;
+			r->range_cap = r->nr_ranges;
+		}
+	}
+	if (r->nr_block_slots && r->nr_block_slots < r->block_cap) {
+		p = realloc(r->blocks, r->nr_block_slots * sizeof(*r->blocks));
+		if (p) {
+			r->blocks = p;
+			r->block_cap = r->nr_block_slots;
+		}
+	}
 }
 
 int model_handle_run_end(struct model *m, uint64_t ts, int cpu,
@@ -596,5 +649,6 @@ int model_handle_run_end(struct model *m, uint64_t ts, int cpu,
 	r->end_mismatches = ev->mismatches;
 	r->fill_ns = ev->fill_ns;
 	r->verify_ns = ev->verify_ns;
+	run_trim(r);
 	return 0;
 }

@@ -290,7 +290,11 @@ struct model_buddy_sys {
 	uint64_t extfrags;
 };
 
-/* One block of a run, as the module and the kernel reported it. */
+/*
+ * One block of a run, as the module and the kernel reported it.  Every
+ * block of every run stays to the end (the report), so the fields are
+ * ordered to leave no padding: a vmalloc run keeps one per page.
+ */
 struct model_block {
 	uint32_t index;
 	uint32_t order;
@@ -299,12 +303,20 @@ struct model_block {
 	uint64_t gfp_flags;
 	int ret;
 	uint32_t first_page;	/* run page index of the block's first page */
+	int kernel_migratetype;	/* meaningful when kernel_alloc_seen */
 	bool allocated;		/* kmemlab_alloc seen */
 	bool failed;		/* pfn -1 or ret < 0 */
 	bool freed;
 	bool free_mismatch;	/* kmemlab_free with another order */
+	/* the kernel's view: kmem:mm_page_alloc / mm_page_free, same pfn+order */
+	bool kernel_alloc_seen;
+	bool kernel_free_seen;
+	/* a drain of this block seen between its free and its kmemlab_merge */
+	bool drain_seen;
 	uint64_t alloc_ts;
 	uint64_t free_ts;
+	uint64_t kernel_gfp_flags;
+	uint64_t drain_seen_ts;
 
 	/* pages of this block seen in translate/fill/verify events */
 	uint32_t translated;
@@ -317,21 +329,13 @@ struct model_block {
 	uint64_t values_checked;
 	uint64_t value_mismatches;
 
-	/* the kernel's view: kmem:mm_page_alloc / mm_page_free, same pfn+order */
-	bool kernel_alloc_seen;
-	int kernel_migratetype;
-	uint64_t kernel_gfp_flags;
-	bool kernel_free_seen;
-
 	struct model_split *split;	/* kmemlab_split, or NULL */
 	struct model_merge *merge;	/* kmemlab_merge, or NULL */
-	/* a drain of this block seen between its free and its kmemlab_merge */
-	uint64_t drain_seen_ts;
-	bool drain_seen;
-
-	uint64_t *fill_map;	/* live blocks only: pages filled / verified / */
-	uint64_t *verify_map;	/* seen off the block's pfn range */
-	uint64_t *off_map;
+	/*
+	 * Live blocks only: three bitmaps of the block's pages in one
+	 * allocation, filled / verified / seen off the block's pfn range.
+	 */
+	uint64_t *page_maps;
 };
 
 /*
