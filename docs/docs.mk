@@ -4,8 +4,7 @@
 #                   the other, sharing $(LAB_OUT)), then rewrite every
 #                   excerpt of docs/*.md from their transcripts, which are
 #                   kept in docs/lab/ (scripts/lab-docs), and the guide's
-#                   picture docs/lab-layout.svg (part 3's outputs and
-#                   picture are still pasted: they move to markers with it)
+#                   pictures docs/lab-layout.svg and docs/lab-buddy-layout.svg
 #   make lab-docs-check
 #                   the same check `make check` runs without a VM: every
 #                   excerpt is what docs/lab/ holds, and every kmemlab dmesg
@@ -27,6 +26,8 @@ lab-docs:
 	$(Q)scripts/lab-docs update $(LAB_OUT)
 	$(Q)if [ -f $(LAB_OUT)/lab-layout.svg ]; then \
 		cp $(LAB_OUT)/lab-layout.svg docs/lab-layout.svg; fi
+	$(Q)if [ -f $(LAB_OUT)/buddy-layout.svg ]; then \
+		cp $(LAB_OUT)/buddy-layout.svg docs/lab-buddy-layout.svg; fi
 
 lab-docs-check:
 	$(Q)scripts/lab-docs check

@@ -6,7 +6,8 @@
 #
 # Writes, in the share: buddy.dat (the recording) and buddy-steps.txt,
 # buddy-report.txt (transcripts: each command after "# ", then what it
-# printed), and, when ./analyze was built, buddy-layout.svg.
+# printed), and, when ./analyze was built, buddy-layout.svg (make lab-docs
+# makes it docs/lab-buddy-layout.svg).
 #
 # The two-step: a load with force_split=1 holds an order-4 block cut from
 # a larger free block (run 1); through the control file a second order-4
@@ -57,8 +58,14 @@ f=$out/buddy-report.txt
 kmemlab_transcript "$f" "trace-cmd report -F 'kmemlab_split' -F 'kmemlab_merge' buddy.dat"
 if command -v analyze > /dev/null; then
 	kmemlab_transcript "$f" "analyze report buddy.dat"
+	kmemlab_transcript "$f" "analyze report --run 1 buddy.dat"
 	kmemlab_transcript "$f" 'analyze check buddy.dat; echo $?'
-	kmemlab_transcript "$f" "analyze layout buddy.dat -o $out/buddy-layout.svg"
+	# written here first, so the transcript names it as the reader would
+	kmemlab_transcript "$f" "analyze layout buddy.dat -o buddy-layout.svg"
+	kmemlab_transcript "$f" "grep -m1 \"class='source'\" buddy-layout.svg"
+	kmemlab_transcript "$f" "grep -m1 \"class='remnant'\" buddy-layout.svg"
+	cp buddy-layout.svg "$out/buddy-layout.svg" ||
+		kmemlab_die "cannot copy buddy-layout.svg to $out"
 else
 	echo "lab-buddy: analyze is not in the VM (build ./analyze first): no analyzer output" >&2
 fi
