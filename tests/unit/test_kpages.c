@@ -85,6 +85,36 @@ static void check_all(const struct kpages *t)
 	assert_int_equal(t->count, live);
 }
 
+static void assert_kpage_equal(const struct kpage *got,
+			       const struct kpage *want)
+{
+	assert_int_equal(got->order, want->order);
+	assert_int_equal(got->migratetype, want->migratetype);
+	assert_true(got->gfp_flags == want->gfp_flags);
+	assert_int_equal(got->has_block, want->has_block);
+	if (want->has_block) {
+		assert_int_equal(got->ref.run, want->ref.run);
+		assert_int_equal(got->ref.block, want->ref.block);
+	}
+}
+
+/* kpages_take() must return what the reference holds, then forget it. */
+static void check_take(struct kpages *t, struct ref_entry *e)
+{
+	size_t count = t->count;
+	struct kpage got;
+
+	assert_int_equal(kpages_take(t, e->pfn, &got), e->live);
+	if (e->live) {
+		assert_kpage_equal(&got, &e->kp);
+		assert_int_equal(t->count, count - 1);
+	} else {
+		assert_int_equal(t->count, count);
+	}
+	e->live = false;
+	assert_false(kpages_get(t, e->pfn, &got));
+}
+
 static void sum_orders(uint64_t pfn, unsigned int order, void *data)
 {
 	(void)pfn;
@@ -116,9 +146,11 @@ static void test_against_reference(void **state)
 			assert_int_equal(kpages_link(&t, e->pfn, r), 0);
 			e->kp.has_block = true;
 			e->kp.ref = r;
-		} else if (op == 3) {		/* free */
+		} else if (op == 3 && step % 2) {	/* free */
 			kpages_remove(&t, e->pfn);
 			e->live = false;
+		} else if (op == 3) {		/* free, reading it back */
+			check_take(&t, e);
 		}
 		if (step % 1000 == 0)
 			check_all(&t);
@@ -132,10 +164,69 @@ static void test_against_reference(void **state)
 	kpages_release(&t);
 }
 
+/*
+ * Each place an allocation can live: a slot, a slot linked to a block,
+ * the hash fallback (a pfn past 2^32, GFP flags past 32 bits), and the
+ * fallback linked to a block.  Taking one returns it as stored and leaves
+ * nothing behind: no live page, no block ref, the count down by one.
+ */
+static void test_take(void **state)
+{
+	static const struct {
+		uint64_t pfn;
+		struct kpage kp;
+	} cases[] = {
+		{ 0x1234, { .order = 3, .migratetype = 1, .gfp_flags = 0xcc0 } },
+		{ 0x1235, { .order = 0, .migratetype = 2, .gfp_flags = 0x100cca,
+			    .has_block = true, .ref = { 4, 9 } } },
+		{ 0x100000005ULL, { .order = 1, .migratetype = 0,
+				    .gfp_flags = 0x2 } },
+		{ 0x1236, { .order = 2, .migratetype = -1,
+			    .gfp_flags = 1ULL << 40, .has_block = true,
+			    .ref = { 7, 11 } } },
+		{ 0x1237, { .order = 10, .migratetype = 300, .gfp_flags = 1 } },
+	};
+	const size_t n = sizeof(cases) / sizeof(cases[0]);
+	struct kpages t;
+	struct kpage got;
+	size_t i;
+
+	(void)state;
+	kpages_init(&t);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(kpages_set(&t, cases[i].pfn, &cases[i].kp), 0);
+		if (cases[i].kp.has_block)
+			assert_int_equal(kpages_link(&t, cases[i].pfn,
+						     cases[i].kp.ref), 0);
+	}
+	assert_int_equal(t.count, n);
+	/* Never allocated: in a chunk that exists, and in one that does not. */
+	assert_false(kpages_take(&t, 0x1238, &got));
+	assert_false(kpages_take(&t, 0x50000, &got));
+	assert_false(kpages_take(&t, 0x200000000ULL, &got));
+	assert_int_equal(t.count, n);
+	for (i = 0; i < n; i++) {
+		assert_true(kpages_take(&t, cases[i].pfn, &got));
+		assert_kpage_equal(&got, &cases[i].kp);
+		assert_int_equal(t.count, n - 1 - i);
+		assert_false(kpages_get(&t, cases[i].pfn, &got));
+		assert_false(kpages_take(&t, cases[i].pfn, &got));
+	}
+	assert_int_equal(t.count, 0);
+	assert_int_equal(t.refs.count, 0);
+	assert_int_equal(t.wide.count, 0);
+	/* A pfn taken is free for a new allocation, with no stale block. */
+	assert_int_equal(kpages_set(&t, cases[1].pfn, &cases[0].kp), 0);
+	assert_true(kpages_get(&t, cases[1].pfn, &got));
+	assert_kpage_equal(&got, &cases[0].kp);
+	kpages_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_reference),
+		cmocka_unit_test(test_take),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,6 +141,26 @@ bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp)
 	return true;
 }
 
+bool kpages_take(struct kpages *t, uint64_t pfn, struct kpage *kp)
+{
+	struct kslot *s = find_slot(t, pfn);
+
+	/* Nearly every free: a slot holding all of it, no block ref to drop. */
+	if (s && (s->state & (ST_LIVE | ST_WIDE | ST_BLOCK)) == ST_LIVE) {
+		kp->order = s->state & ST_ORDER;
+		kp->migratetype = s->migratetype;
+		kp->gfp_flags = s->gfp_flags;
+		kp->has_block = false;
+		s->state = 0;
+		t->count--;
+		return true;
+	}
+	if (!kpages_get(t, pfn, kp))
+		return false;
+	kpages_remove(t, pfn);
+	return true;
+}
+
 int kpages_link(struct kpages *t, uint64_t pfn, struct block_ref ref)
 {
 	struct kslot *s = find_slot(t, pfn);

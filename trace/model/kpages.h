@@ -49,6 +49,8 @@ bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp);
 /* Tie the live allocation at @pfn to a module block; -1 on ENOMEM. */
 int kpages_link(struct kpages *t, uint64_t pfn, struct block_ref ref);
 void kpages_remove(struct kpages *t, uint64_t pfn);
+/* kpages_get() then kpages_remove() of a live allocation, in one lookup. */
+bool kpages_take(struct kpages *t, uint64_t pfn, struct kpage *kp);
 /* Visit every live allocation's order. */
 void kpages_for_each(const struct kpages *t,
 		     void (*fn)(uint64_t pfn, unsigned int order, void *data),

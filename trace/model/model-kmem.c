@@ -74,7 +74,7 @@ int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 	if (ev->order > MODEL_MAX_ORDER)
 		return model_invalid(m, NULL);
 	m->sys.frees[ev->order]++;
-	if (!kpages_get(&m->kpages, ev->pfn, &kp)) {
+	if (!kpages_take(&m->kpages, ev->pfn, &kp)) {
 		m->sys.frees_without_alloc++;
 		if (!m->blocks.count)
 			return 0;
@@ -87,7 +87,6 @@ int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 		m->sys.free_order_mismatch++;
 	if (kp.has_block)
 		kernel_free_block(m, &kp.ref, ev->order);
-	kpages_remove(&m->kpages, ev->pfn);
 	return 0;
 }
 
