@@ -82,7 +82,9 @@ static bool fits_slot(uint64_t pfn, const struct kpage *kp)
 	       kp->order <= ST_ORDER;
 }
 
-int kpages_set(struct kpages *t, uint64_t pfn, const struct kpage *kp)
+/* kpages_set() for all but the common case, kept out of its way. */
+static __attribute__((noinline)) int
+set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp)
 {
 	struct kslot *s = NULL;
 	struct kpage *w;
@@ -113,6 +115,30 @@ int kpages_set(struct kpages *t, uint64_t pfn, const struct kpage *kp)
 		s->state = ST_LIVE | ST_WIDE;
 	t->count++;
 	return 0;
+}
+
+int kpages_set(struct kpages *t, uint64_t pfn, const struct kpage *kp)
+{
+	uint64_t c = pfn >> KPAGES_SHIFT;
+	struct kslot *s;
+
+	/*
+	 * Nearly every allocation: its chunk exists (so pfn < 2^32), the
+	 * slot is free and the allocation fits it.  Anything else, set_slow().
+	 */
+	if (c < t->nr_chunks && t->chunks[c] && !(kp->gfp_flags >> 32) &&
+	    (unsigned int)kp->migratetype + 128u <= UINT8_MAX &&
+	    kp->order <= ST_ORDER) {
+		s = &t->chunks[c][pfn & (CHUNK_SLOTS - 1)];
+		if (!(s->state & ST_LIVE)) {
+			s->gfp_flags = (uint32_t)kp->gfp_flags;
+			s->migratetype = (int8_t)kp->migratetype;
+			s->state = ST_LIVE | kp->order;
+			t->count++;
+			return 0;
+		}
+	}
+	return set_slow(t, pfn, kp);
 }
 
 bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp)
