@@ -41,7 +41,7 @@ int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
 		return 0;
 	}
 	m->sys.allocs[ev->order][model_mt_column(ev->migratetype)]++;
-	if (m->pcp_freed.count)
+	if (model_pcp_may_hold(m, ev->pfn))
 		model_buddy_page_alloc(m, ts, ev->pfn);
 	if (kpages_set(&m->kpages, ev->pfn, &kp))
 		return -1;

@@ -64,6 +64,15 @@ struct model {
 	struct hmap freeing;	/* pfn -> struct block_ref: freed, merge due */
 };
 
+/*
+ * Whether a block freed to a per-CPU list may wait at @pfn: answered
+ * inline, as nearly every page allocation asks it in vain.
+ */
+static inline bool model_pcp_may_hold(const struct model *m, uint64_t pfn)
+{
+	return m->pcp_freed.count && m->pcp_filter[model_pcp_bucket(pfn)];
+}
+
 /* The column of a migratetype in the tables; the last one: any other. */
 static inline int model_mt_column(int migratetype)
 {
