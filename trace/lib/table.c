@@ -78,12 +78,22 @@ static void widths(const struct table *t, size_t *w)
 	}
 }
 
+static void pad(FILE *out, size_t n)
+{
+	while (n--)
+		putc(' ', out);
+}
+
+/* @s in a column @w wide, as "%-*s" (@left) or "%*s" would print it. */
 static void put(FILE *out, const char *s, size_t w, bool left, bool last)
 {
-	if (left && last)
-		fputs(s, out);
-	else
-		fprintf(out, left ? "%-*s" : "%*s", (int)w, s);
+	size_t len = strlen(s);
+
+	if (!left && len < w)
+		pad(out, w - len);
+	fwrite(s, 1, len, out);
+	if (left && !last && len < w)
+		pad(out, w - len);
 	fputs(last ? "\n" : "  ", out);
 }
 
