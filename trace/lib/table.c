@@ -31,11 +31,43 @@ struct table *table_new(int nr_cols, const char *const *heads)
 	return t;
 }
 
+/* @v in decimal, as "%u" prints it, in a string of its own. */
+static char *utoa_dup(unsigned int v)
+{
+	char buf[16], *p = buf + sizeof(buf);
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return strdup(p);
+}
+
+/*
+ * A report has tens of thousands of cells, most of them a constant, one
+ * string or one unsigned number: those are copied or converted here, as
+ * printf would, without vasprintf()'s setup per cell.
+ */
+static char *format_cell(const char *fmt, va_list ap)
+{
+	const char *arg;
+	char *s;
+
+	if (!strchr(fmt, '%'))
+		return strdup(fmt);
+	if (!strcmp(fmt, "%s")) {
+		arg = va_arg(ap, const char *);
+		return strdup(arg ? arg : "(null)");
+	}
+	if (!strcmp(fmt, "%u"))
+		return utoa_dup(va_arg(ap, unsigned int));
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 int table_cell(struct table *t, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	if (t->nr_cells == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 64;
@@ -47,9 +79,9 @@ int table_cell(struct table *t, const char *fmt, ...)
 		t->cap = ncap;
 	}
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = format_cell(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!s)
 		return -1;
 	t->cells[t->nr_cells++] = s;
 	return 0;

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ruled, aligned tables: what table_print() writes for cells given by
+ * each kind of format (a constant, "%s", "%u", any other printf format),
+ * against text written out by hand from the layout the header describes:
+ * a column as wide as its widest entry, '<' headings left-aligned, others
+ * right-aligned, two spaces between columns, the last left-aligned column
+ * not padded.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/table.h"
+
+static void test_print(void **state)
+{
+	static const char *const heads[] = { "<name", "n", "<note" };
+	static const char want[] =
+		"  name            n  note\n"
+		"  -----------------------\n"
+		"  alpha           7  .\n"
+		"  b      4294967295  -\n"
+		"                -12  3-4\n"
+		"  gamma           0  %\n"
+		"  z      \n";
+	struct table *t = table_new(3, heads);
+	char *got = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(table_cell(t, "%s", "alpha"), 0);
+	assert_int_equal(table_cell(t, "%u", 7u), 0);
+	assert_int_equal(table_cell(t, "."), 0);
+	assert_int_equal(table_cell(t, "%s", "b"), 0);
+	assert_int_equal(table_cell(t, "%u", 4294967295u), 0);
+	assert_int_equal(table_cell(t, "-"), 0);
+	assert_int_equal(table_cell(t, "%s", ""), 0);
+	assert_int_equal(table_cell(t, "%d", -12), 0);
+	assert_int_equal(table_cell(t, "%u-%u", 3u, 4u), 0);
+	assert_int_equal(table_cell(t, "%s", "gamma"), 0);
+	assert_int_equal(table_cell(t, "%u", 0u), 0);
+	assert_int_equal(table_cell(t, "%%"), 0);
+	assert_int_equal(table_cell(t, "%s", "z"), 0);	/* a row cut short */
+	out = open_memstream(&got, &len);
+	assert_non_null(out);
+	table_print(t, out, "  ");
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(got, want);
+	free(got);
+	table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_print),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
