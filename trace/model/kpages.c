@@ -167,6 +167,16 @@ bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp)
 	return true;
 }
 
+/* kpages_take() of anything but a plain slot, kept out of its way. */
+static __attribute__((noinline)) bool
+take_slow(struct kpages *t, uint64_t pfn, struct kpage *kp)
+{
+	if (!kpages_get(t, pfn, kp))
+		return false;
+	kpages_remove(t, pfn);
+	return true;
+}
+
 bool kpages_take(struct kpages *t, uint64_t pfn, struct kpage *kp)
 {
 	struct kslot *s = find_slot(t, pfn);
@@ -181,10 +191,7 @@ bool kpages_take(struct kpages *t, uint64_t pfn, struct kpage *kp)
 		t->count--;
 		return true;
 	}
-	if (!kpages_get(t, pfn, kp))
-		return false;
-	kpages_remove(t, pfn);
-	return true;
+	return take_slow(t, pfn, kp);
 }
 
 int kpages_link(struct kpages *t, uint64_t pfn, struct block_ref ref)
