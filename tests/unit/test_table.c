@@ -19,6 +19,14 @@
 
 #include "lib/table.h"
 
+/* 200 'x': longer than a cell format_simple() writes. */
+#define X10	"xxxxxxxxxx"
+#define X50	X10 X10 X10 X10 X10
+#define XS	X50 X50 X50 X50
+#define D10	"----------"
+#define D50	D10 D10 D10 D10 D10
+#define DS	D50 D50 D50 D50		/* the rule under a column of XS */
+
 static void test_print(void **state)
 {
 	static const char *const heads[] = { "<name", "n", "<note" };
@@ -59,10 +67,46 @@ static void test_print(void **state)
 	table_free(t);
 }
 
+/* Numbers at their limits, and cells only vasprintf() formats. */
+static void test_formats(void **state)
+{
+	static const char *const heads[] = { "<value" };
+	static const char want[] =
+		"- value\n"
+		"- " DS "\n"
+		"- 0x7ec28-0x7ec2f\n"
+		"- 0x0 ffffffffffffffff\n"
+		"- 18446744073709551615 0\n"
+		"- -3 +4 2.5\n"
+		"- 100%\n"
+		"- " XS "\n";
+	struct table *t = table_new(1, heads);
+	char *got = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(table_cell(t, "0x%lx-0x%lx", 0x7ec28UL, 0x7ec2fUL), 0);
+	assert_int_equal(table_cell(t, "0x%lx %lx", 0UL, ~0UL), 0);
+	assert_int_equal(table_cell(t, "%lu %u", ~0UL, 0u), 0);
+	assert_int_equal(table_cell(t, "%d %+ld %.1f", -3, 4L, 2.5), 0);
+	assert_int_equal(table_cell(t, "%u%%", 100u), 0);
+	assert_int_equal(table_cell(t, "%s", XS), 0);	/* past 128 bytes */
+	out = open_memstream(&got, &len);
+	assert_non_null(out);
+	table_print(t, out, "- ");
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(got, want);
+	free(got);
+	table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

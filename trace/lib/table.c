@@ -31,42 +31,71 @@ struct table *table_new(int nr_cols, const char *const *heads)
 	return t;
 }
 
-/* @v in decimal, as "%u" prints it, in a string of its own. */
-static char *utoa_dup(unsigned int v)
+/* @v in base 10 or 16 (lower case), as printf prints it, ending at @end. */
+static char *digits(char *end, unsigned long v, unsigned int base)
 {
-	char buf[16], *p = buf + sizeof(buf);
-
-	*--p = '\0';
+	*--end = '\0';
 	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	return strdup(p);
+		*--end = "0123456789abcdef"[v % base];
+	while (v /= base);
+	return end;
 }
 
 /*
- * A report has tens of thousands of cells, most of them a constant, one
- * string or one unsigned number: those are copied or converted here, as
- * printf would, without vasprintf()'s setup per cell.
+ * A report has tens of thousands of cells, nearly all of them text and
+ * %s, %u, %lu, %lx or %% with no flag, width or precision: those are
+ * written into @buf here, as printf would, without vasprintf()'s setup
+ * per cell.  False for any other format, or a cell longer than @buf.
  */
-static char *format_cell(const char *fmt, va_list ap)
+static bool format_simple(char *buf, size_t size, const char *fmt,
+			  va_list ap)
 {
-	const char *arg;
-	char *s;
+	char num[24], *p = buf, *end = buf + size - 1;
+	const char *s;
+	size_t len;
 
-	if (!strchr(fmt, '%'))
-		return strdup(fmt);
-	if (!strcmp(fmt, "%s")) {
-		arg = va_arg(ap, const char *);
-		return strdup(arg ? arg : "(null)");
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			if (p == end)
+				return false;
+			*p++ = *fmt;
+			continue;
+		}
+		switch (*++fmt) {
+		case '%':
+			s = "%";
+			break;
+		case 's':
+			s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)";
+			break;
+		case 'u':
+			s = digits(num + sizeof(num), va_arg(ap, unsigned int), 10);
+			break;
+		case 'l':
+			if (fmt[1] != 'u' && fmt[1] != 'x')
+				return false;
+			s = digits(num + sizeof(num), va_arg(ap, unsigned long),
+				   *++fmt == 'u' ? 10 : 16);
+			break;
+		default:
+			return false;
+		}
+		len = strlen(s);
+		if (len > (size_t)(end - p))
+			return false;
+		memcpy(p, s, len);
+		p += len;
 	}
-	if (!strcmp(fmt, "%u"))
-		return utoa_dup(va_arg(ap, unsigned int));
-	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+	*p = '\0';
+	return true;
 }
 
 int table_cell(struct table *t, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
+	char buf[128];
 	char *s;
 
 	if (t->nr_cells == t->cap) {
@@ -79,7 +108,12 @@ int table_cell(struct table *t, const char *fmt, ...)
 		t->cap = ncap;
 	}
 	va_start(ap, fmt);
-	s = format_cell(fmt, ap);
+	va_copy(again, ap);
+	if (format_simple(buf, sizeof(buf), fmt, ap))
+		s = strdup(buf);
+	else if (vasprintf(&s, fmt, again) < 0)
+		s = NULL;
+	va_end(again);
 	va_end(ap);
 	if (!s)
 		return -1;
