@@ -176,9 +176,12 @@ struct read_ctx {
 	bool swap;		/* the recording's byte order is not ours */
 	int type_offset;	/* common_type: the event id in each record */
 	int type_size;
+	/* the shortest record read: 2 bytes, and the whole common_type */
+	long long type_end;
 	unsigned char type_load;	/* LOAD_U16 or LOAD_GENERIC */
 	int max_id;
-	signed char *by_id;	/* event id -> index in events, -1: not handled */
+	/* event id -> its entry in events, NULL: not handled */
+	const struct read_event **by_id;
 	struct read_stats stats;
 };
 
@@ -662,6 +665,8 @@ static void bind_type(struct read_ctx *ctx, struct tep_event *ev)
 				    f->size == 4 || f->size == 8)) {
 		ctx->type_offset = f->offset;
 		ctx->type_size = f->size;
+		if ((long long)f->offset + f->size > ctx->type_end)
+			ctx->type_end = (long long)f->offset + f->size;
 		ctx->type_load = f->size == 2 && !ctx->swap ? LOAD_U16 :
 				 LOAD_GENERIC;
 	}
@@ -709,15 +714,14 @@ static int index_events(struct read_ctx *ctx)
 
 	if (ctx->max_id > MAX_INDEXED_ID)
 		ctx->max_id = MAX_INDEXED_ID;
-	ctx->by_id = malloc((size_t)ctx->max_id + 1);
+	ctx->by_id = calloc((size_t)ctx->max_id + 1, sizeof(*ctx->by_id));
 	if (!ctx->by_id)
 		return -1;
-	memset(ctx->by_id, -1, (size_t)ctx->max_id + 1);
 	for (i = 0; i < ctx->nr_events; i++) {
 		int id = ctx->events[i].id;
 
 		if (id >= 0 && id <= ctx->max_id)
-			ctx->by_id[id] = (signed char)i;
+			ctx->by_id[id] = &ctx->events[i];
 	}
 	return 0;
 }
@@ -732,6 +736,7 @@ struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 	ctx->tep = tep;
 	ctx->m = m;
 	ctx->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
+	ctx->type_end = 2;
 	ctx->events = calloc(NR_EVENTS, sizeof(*ctx->events));
 	if (!ctx->events || bind_events(ctx, err, len) ||
 	    index_events(ctx) || read_gfp_names(tep, model_gfp_names(m)))
@@ -988,7 +993,7 @@ static const struct read_event *find_event(const struct read_ctx *ctx,
 	int i;
 
 	if (id >= 0 && id <= ctx->max_id)
-		return ctx->by_id[id] < 0 ? NULL : &ctx->events[ctx->by_id[id]];
+		return ctx->by_id[id];
 	for (i = 0; i < ctx->nr_events; i++)
 		if (ctx->events[i].id == id)
 			return &ctx->events[i];
@@ -1061,7 +1066,7 @@ static bool record_type(const struct read_ctx *ctx,
 	const unsigned char *p = rec->data;
 	uint64_t type;
 
-	if (!p || rec->size < 2 || ctx->type_offset + ctx->type_size > rec->size)
+	if (!p || rec->size < ctx->type_end)
 		return false;
 	if (ctx->type_load == LOAD_U16) {
 		*id = (int)load_plain(p + ctx->type_offset, LOAD_U16);
