@@ -407,6 +407,31 @@ static void test_run_reuse(void **state)
 	assert_int_equal(model_run_get(s.m, 1)->nr_pages, 2);
 	assert_true(model_run_get(s.m, 1)->blocks[0].freed);
 	assert_null(model_run_get(s.m, 2));
+	/* each run's pages went to it, not to the other of the same number */
+	assert_int_equal(model_run_get(s.m, 0)->pages_translated, 1);
+	assert_int_equal(model_run_get(s.m, 1)->pages_translated, 2);
+	model_free(s.m);
+}
+
+/* Two runs at once, their page events interleaved: each counts its own. */
+static void test_interleaved_runs(void **state)
+{
+	struct sim s = sim_new();
+
+	(void)state;
+	begin(&s, 1, 129, 2, 1);
+	begin(&s, 2, 1, 1, 0);
+	alloc(&s, 1, 0x20, 1);
+	alloc(&s, 2, 0x30, 0);
+	page(&s, 1, 0, 0x20);
+	page(&s, 2, 0, 0x30);
+	page(&s, 1, 1, 0x21);
+	model_finish(s.m);
+	assert_int_equal(model_nr_runs(s.m), 2);
+	assert_int_equal(model_run_get(s.m, 0)->id, 1);
+	assert_int_equal(model_run_get(s.m, 0)->pages_translated, 2);
+	assert_int_equal(model_run_get(s.m, 1)->id, 2);
+	assert_int_equal(model_run_get(s.m, 1)->pages_translated, 1);
 	model_free(s.m);
 }
 
@@ -537,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_unmatched),
 		cmocka_unit_test(test_missed_events),
 		cmocka_unit_test(test_run_reuse),
+		cmocka_unit_test(test_interleaved_runs),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_random_events),
 		cmocka_unit_test(test_vmalloc_scattered),

@@ -45,6 +45,7 @@ struct model {
 	size_t nr_runs;
 	size_t cap_runs;
 	struct hmap run_ids;	/* run number -> uint32_t index */
+	struct model_run *last_run;	/* run_findnew()'s last answer */
 	struct hmap blocks;	/* pfn -> struct block_ref, live blocks */
 	struct kpages kpages;	/* pfn -> the kernel's live page allocations */
 	struct model_sys sys;

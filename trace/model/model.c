@@ -111,6 +111,7 @@ static struct model_run *run_add(struct model *m, uint32_t id)
 	uint32_t *idx;
 	int created;
 
+	m->last_run = NULL;	/* the id may now name another run */
 	if (m->nr_runs == m->cap_runs) {
 		size_t ncap = m->cap_runs ? m->cap_runs * 2 : 16;
 		void *p = realloc(m->runs, ncap * sizeof(*m->runs));
@@ -129,17 +130,22 @@ static struct model_run *run_add(struct model *m, uint32_t id)
 	r->id = id;
 	*idx = m->nr_runs;
 	m->runs[m->nr_runs++] = r;
+	m->last_run = r;
 	return r;
 }
 
 /* The run an event belongs to; created (never begun) if its begin was lost. */
 static struct model_run *run_findnew(struct model *m, uint32_t id)
 {
-	uint32_t *idx = hmap_find(&m->run_ids, id);
+	uint32_t *idx;
 
 	m->sys.has_kmemlab = true;
+	/* a run's page events come in a row: most ask for the last run again */
+	if (m->last_run && m->last_run->id == id)
+		return m->last_run;
+	idx = hmap_find(&m->run_ids, id);
 	if (idx)
-		return m->runs[*idx];
+		return m->last_run = m->runs[*idx];
 	return run_add(m, id);
 }
 
