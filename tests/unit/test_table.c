@@ -102,11 +102,44 @@ static void test_formats(void **state)
 	table_free(t);
 }
 
+/* Enough cells to outgrow the table's first buffers, each read back. */
+static void test_many_cells(void **state)
+{
+	static const char *const heads[] = { "n", "<name" };
+	char *got = NULL, *want = NULL;
+	size_t got_len = 0, want_len = 0;
+	FILE *out, *ref;
+	struct table *t = table_new(2, heads);
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(t);
+	ref = open_memstream(&want, &want_len);
+	assert_non_null(ref);
+	/* widths: 2999 * 7 = 20993, 5 digits; "cell-bb7", 8 characters */
+	fprintf(ref, "    n  name\n---------------\n");
+	for (i = 0; i < 3000; i++) {
+		assert_int_equal(table_cell(t, "%u", i * 7), 0);
+		assert_int_equal(table_cell(t, "cell-%lx", (unsigned long)i), 0);
+		fprintf(ref, "%5u  cell-%x\n", i * 7, i);
+	}
+	assert_int_equal(fclose(ref), 0);
+	out = open_memstream(&got, &got_len);
+	assert_non_null(out);
+	table_print(t, out, "");
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_many_cells),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,12 +7,22 @@
 
 #include "table.h"
 
+/* The longest cell format_simple() writes, and what text keeps free for it. */
+#define CELL_MAX	128
+
+/*
+ * Cells live one after the other in text, each ending in a NUL: a report
+ * has tens of thousands of them, and a string of its own each cost a
+ * malloc() and a free() apiece.
+ */
 struct table {
 	int nr_cols;
 	const char *const *heads;
-	char **cells;		/* row-major, nr_cells of them */
+	size_t *cells;		/* row-major offsets in text, nr_cells of them */
 	size_t nr_cells;
 	size_t cap;
+	char *text;
+	size_t text_len, text_cap;
 };
 
 struct table *table_new(int nr_cols, const char *const *heads)
@@ -48,7 +58,7 @@ static char *digits(char *end, unsigned long v, unsigned int base)
  * per cell.  False for any other format, or a cell longer than @buf.
  */
 static bool format_simple(char *buf, size_t size, const char *fmt,
-			  va_list ap)
+			  va_list ap, size_t *out_len)
 {
 	char num[24], *p = buf, *end = buf + size - 1;
 	const char *s;
@@ -89,36 +99,79 @@ static bool format_simple(char *buf, size_t size, const char *fmt,
 		p += len;
 	}
 	*p = '\0';
+	*out_len = (size_t)(p - buf);
 	return true;
+}
+
+/* Room for @n more bytes of text; -1 on ENOMEM. */
+static int text_reserve(struct table *t, size_t n)
+{
+	size_t ncap = t->text_cap ? t->text_cap : 4096;
+	char *p;
+
+	if (t->text_cap - t->text_len >= n)
+		return 0;
+	while (ncap - t->text_len < n)
+		ncap *= 2;
+	p = realloc(t->text, ncap);
+	if (!p)
+		return -1;
+	t->text = p;
+	t->text_cap = ncap;
+	return 0;
+}
+
+/* A cell format_simple() does not write, by vasprintf(), into text. */
+static int cell_vasprintf(struct table *t, const char *fmt, va_list ap,
+			  size_t *len)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return -1;
+	*len = strlen(s);
+	if (text_reserve(t, *len + 1)) {
+		free(s);
+		return -1;
+	}
+	memcpy(t->text + t->text_len, s, *len + 1);
+	free(s);
+	return 0;
 }
 
 int table_cell(struct table *t, const char *fmt, ...)
 {
 	va_list ap, again;
-	char buf[128];
-	char *s;
+	size_t len;
+	int ret = 0;
 
 	if (t->nr_cells == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 64;
-		char **p = realloc(t->cells, ncap * sizeof(*p));
+		size_t *p = realloc(t->cells, ncap * sizeof(*p));
 
 		if (!p)
 			return -1;
 		t->cells = p;
 		t->cap = ncap;
 	}
+	if (text_reserve(t, CELL_MAX))
+		return -1;
 	va_start(ap, fmt);
 	va_copy(again, ap);
-	if (format_simple(buf, sizeof(buf), fmt, ap))
-		s = strdup(buf);
-	else if (vasprintf(&s, fmt, again) < 0)
-		s = NULL;
+	if (!format_simple(t->text + t->text_len, CELL_MAX, fmt, ap, &len))
+		ret = cell_vasprintf(t, fmt, again, &len);
 	va_end(again);
 	va_end(ap);
-	if (!s)
+	if (ret)
 		return -1;
-	t->cells[t->nr_cells++] = s;
+	t->cells[t->nr_cells++] = t->text_len;
+	t->text_len += len + 1;
 	return 0;
+}
+
+static const char *cell(const struct table *t, size_t i)
+{
+	return t->text + t->cells[i];
 }
 
 static const char *head(const struct table *t, int col, bool *left)
@@ -137,7 +190,7 @@ static void widths(const struct table *t, size_t *w)
 	for (i = 0; i < (size_t)t->nr_cols; i++)
 		w[i] = strlen(head(t, i, &left));
 	for (i = 0; i < t->nr_cells; i++) {
-		size_t len = strlen(t->cells[i]);
+		size_t len = strlen(cell(t, i));
 
 		if (len > w[i % t->nr_cols])
 			w[i % t->nr_cols] = len;
@@ -189,7 +242,7 @@ void table_print(const struct table *t, FILE *out, const char *indent)
 		if (!c)
 			fputs(indent, out);
 		head(t, c, &left);
-		put(out, t->cells[i], w[c], left, c == t->nr_cols - 1);
+		put(out, cell(t, i), w[c], left, c == t->nr_cols - 1);
 	}
 	if (t->nr_cells % t->nr_cols)
 		fputc('\n', out);
@@ -198,12 +251,9 @@ void table_print(const struct table *t, FILE *out, const char *indent)
 
 void table_free(struct table *t)
 {
-	size_t i;
-
 	if (!t)
 		return;
-	for (i = 0; i < t->nr_cells; i++)
-		free(t->cells[i]);
+	free(t->text);
 	free(t->cells);
 	free(t);
 }
