@@ -45,9 +45,10 @@ struct table *table_new(int nr_cols, const char *const *heads)
 static char *digits(char *end, unsigned long v, unsigned int base)
 {
 	*--end = '\0';
-	do
-		*--end = "0123456789abcdef"[v % base];
-	while (v /= base);
+	do {
+		end--;
+		*end = "0123456789abcdef"[v % base];
+	} while (v /= base);
 	return end;
 }
 
