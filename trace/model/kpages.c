@@ -10,21 +10,7 @@
 
 #include "kpages.h"
 
-#define KPAGES_SHIFT	16
-#define CHUNK_SLOTS	0x10000u	/* 1 << KPAGES_SHIFT */
 #define MAX_FAST_PFN	0x100000000ULL	/* pfns a slot's index covers */
-
-#define ST_LIVE		0x80
-#define ST_BLOCK	0x40	/* a module block: its ref is in t->refs */
-#define ST_WIDE		0x20	/* the allocation is in t->wide */
-#define ST_ORDER	0x1f
-
-struct kslot {
-	uint32_t gfp_flags;
-	int8_t migratetype;
-	uint8_t state;		/* ST_* | order */
-	uint16_t unused;
-};
 
 void kpages_init(struct kpages *t)
 {
@@ -51,7 +37,7 @@ static struct kslot *find_slot(const struct kpages *t, uint64_t pfn)
 
 	if (pfn >= MAX_FAST_PFN || c >= t->nr_chunks || !t->chunks[c])
 		return NULL;
-	return &t->chunks[c][pfn & (CHUNK_SLOTS - 1)];
+	return &t->chunks[c][pfn & (KPAGES_CHUNK_SLOTS - 1)];
 }
 
 static struct kslot *findnew_slot(struct kpages *t, uint64_t pfn)
@@ -68,23 +54,21 @@ static struct kslot *findnew_slot(struct kpages *t, uint64_t pfn)
 		t->nr_chunks = c + 1;
 	}
 	if (!t->chunks[c]) {
-		t->chunks[c] = calloc(CHUNK_SLOTS, sizeof(struct kslot));
+		t->chunks[c] = calloc(KPAGES_CHUNK_SLOTS, sizeof(struct kslot));
 		if (!t->chunks[c])
 			return NULL;
 	}
-	return &t->chunks[c][pfn & (CHUNK_SLOTS - 1)];
+	return &t->chunks[c][pfn & (KPAGES_CHUNK_SLOTS - 1)];
 }
 
 static bool fits_slot(uint64_t pfn, const struct kpage *kp)
 {
 	return pfn < MAX_FAST_PFN && kp->gfp_flags <= UINT32_MAX &&
 	       kp->migratetype >= INT8_MIN && kp->migratetype <= INT8_MAX &&
-	       kp->order <= ST_ORDER;
+	       kp->order <= KSLOT_ORDER;
 }
 
-/* kpages_set() for all but the common case, kept out of its way. */
-static __attribute__((noinline)) int
-set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp)
+int kpages_set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp)
 {
 	struct kslot *s = NULL;
 	struct kpage *w;
@@ -94,12 +78,12 @@ set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp)
 		s = findnew_slot(t, pfn);
 		if (!s)
 			return -1;
-		if (s->state & ST_LIVE)
+		if (s->state & KSLOT_LIVE)
 			kpages_remove(t, pfn);
 		if (fits_slot(pfn, kp)) {	/* the common case: one store */
 			s->gfp_flags = (uint32_t)kp->gfp_flags;
 			s->migratetype = (int8_t)kp->migratetype;
-			s->state = ST_LIVE | kp->order;
+			s->state = KSLOT_LIVE | kp->order;
 			t->count++;
 			return 0;
 		}
@@ -112,33 +96,9 @@ set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp)
 	*w = *kp;
 	w->has_block = false;
 	if (s)
-		s->state = ST_LIVE | ST_WIDE;
+		s->state = KSLOT_LIVE | KSLOT_WIDE;
 	t->count++;
 	return 0;
-}
-
-int kpages_set(struct kpages *t, uint64_t pfn, const struct kpage *kp)
-{
-	uint64_t c = pfn >> KPAGES_SHIFT;
-	struct kslot *s;
-
-	/*
-	 * Nearly every allocation: its chunk exists (so pfn < 2^32), the
-	 * slot is free and the allocation fits it.  Anything else, set_slow().
-	 */
-	if (c < t->nr_chunks && t->chunks[c] && !(kp->gfp_flags >> 32) &&
-	    (unsigned int)kp->migratetype + 128u <= UINT8_MAX &&
-	    kp->order <= ST_ORDER) {
-		s = &t->chunks[c][pfn & (CHUNK_SLOTS - 1)];
-		if (!(s->state & ST_LIVE)) {
-			s->gfp_flags = (uint32_t)kp->gfp_flags;
-			s->migratetype = (int8_t)kp->migratetype;
-			s->state = ST_LIVE | kp->order;
-			t->count++;
-			return 0;
-		}
-	}
-	return set_slow(t, pfn, kp);
 }
 
 bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp)
@@ -147,18 +107,18 @@ bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp)
 	const struct block_ref *ref;
 	const struct kpage *w;
 
-	if (s && !(s->state & ST_LIVE))
+	if (s && !(s->state & KSLOT_LIVE))
 		return false;
-	if (!s || (s->state & ST_WIDE)) {
+	if (!s || (s->state & KSLOT_WIDE)) {
 		w = hmap_find(&t->wide, pfn);
 		if (!w)
 			return false;
 		*kp = *w;
 	} else {
-		kp->order = s->state & ST_ORDER;
+		kp->order = s->state & KSLOT_ORDER;
 		kp->migratetype = s->migratetype;
 		kp->gfp_flags = s->gfp_flags;
-		kp->has_block = s->state & ST_BLOCK;
+		kp->has_block = s->state & KSLOT_BLOCK;
 	}
 	if (kp->has_block) {
 		ref = hmap_find(&t->refs, pfn);
@@ -167,31 +127,12 @@ bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp)
 	return true;
 }
 
-/* kpages_take() of anything but a plain slot, kept out of its way. */
-static __attribute__((noinline)) bool
-take_slow(struct kpages *t, uint64_t pfn, struct kpage *kp)
+bool kpages_take_slow(struct kpages *t, uint64_t pfn, struct kpage *kp)
 {
 	if (!kpages_get(t, pfn, kp))
 		return false;
 	kpages_remove(t, pfn);
 	return true;
-}
-
-bool kpages_take(struct kpages *t, uint64_t pfn, struct kpage *kp)
-{
-	struct kslot *s = find_slot(t, pfn);
-
-	/* Nearly every free: a slot holding all of it, no block ref to drop. */
-	if (s && (s->state & (ST_LIVE | ST_WIDE | ST_BLOCK)) == ST_LIVE) {
-		kp->order = s->state & ST_ORDER;
-		kp->migratetype = s->migratetype;
-		kp->gfp_flags = s->gfp_flags;
-		kp->has_block = false;
-		s->state = 0;
-		t->count--;
-		return true;
-	}
-	return take_slow(t, pfn, kp);
 }
 
 int kpages_link(struct kpages *t, uint64_t pfn, struct block_ref ref)
@@ -205,8 +146,8 @@ int kpages_link(struct kpages *t, uint64_t pfn, struct block_ref ref)
 	if (!r)
 		return -1;
 	*r = ref;
-	if (s && !(s->state & ST_WIDE)) {
-		s->state |= ST_BLOCK;
+	if (s && !(s->state & KSLOT_WIDE)) {
+		s->state |= KSLOT_BLOCK;
 		return 0;
 	}
 	w = hmap_find(&t->wide, pfn);
@@ -219,13 +160,13 @@ void kpages_remove(struct kpages *t, uint64_t pfn)
 {
 	struct kslot *s = find_slot(t, pfn);
 
-	if (s && !(s->state & ST_LIVE))
+	if (s && !(s->state & KSLOT_LIVE))
 		return;
-	if (!s || (s->state & ST_WIDE)) {
+	if (!s || (s->state & KSLOT_WIDE)) {
 		if (hmap_remove(&t->wide, pfn))
 			return;
 	}
-	if (!s || (s->state & ST_BLOCK) || (s->state & ST_WIDE))
+	if (!s || (s->state & KSLOT_BLOCK) || (s->state & KSLOT_WIDE))
 		hmap_remove(&t->refs, pfn);
 	if (s)
 		s->state = 0;
@@ -255,10 +196,10 @@ void kpages_for_each(const struct kpages *t,
 	for (c = 0; c < t->nr_chunks; c++) {
 		const struct kslot *chunk = t->chunks[c];
 
-		for (i = 0; chunk && i < CHUNK_SLOTS; i++)
-			if ((chunk[i].state & (ST_LIVE | ST_WIDE)) == ST_LIVE)
+		for (i = 0; chunk && i < KPAGES_CHUNK_SLOTS; i++)
+			if ((chunk[i].state & (KSLOT_LIVE | KSLOT_WIDE)) == KSLOT_LIVE)
 				fn(((uint64_t)c << KPAGES_SHIFT) | i,
-				   chunk[i].state & ST_ORDER, data);
+				   chunk[i].state & KSLOT_ORDER, data);
 	}
 	hmap_for_each(&t->wide, visit_wide, &v);
 }

@@ -32,6 +32,25 @@ struct kpage {
 	struct block_ref ref;	/* meaningful when has_block */
 };
 
+/*
+ * A pfn's slot: 8 bytes.  Its fields are here, not in kpages.c, only so
+ * that kpages_set() and kpages_take() can handle the common case inline.
+ */
+#define KPAGES_SHIFT		16
+#define KPAGES_CHUNK_SLOTS	0x10000u	/* 1 << KPAGES_SHIFT */
+
+#define KSLOT_LIVE	0x80
+#define KSLOT_BLOCK	0x40	/* a module block: its ref is in t->refs */
+#define KSLOT_WIDE	0x20	/* the allocation is in t->wide */
+#define KSLOT_ORDER	0x1f
+
+struct kslot {
+	uint32_t gfp_flags;
+	int8_t migratetype;
+	uint8_t state;		/* KSLOT_* | order */
+	uint16_t unused;
+};
+
 struct kpages {
 	struct kslot **chunks;	/* pfn >> KPAGES_SHIFT -> 64 Ki slots */
 	size_t nr_chunks;
@@ -42,15 +61,69 @@ struct kpages {
 
 void kpages_init(struct kpages *t);
 void kpages_release(struct kpages *t);
-/* Record an allocation at @pfn (replacing a live one); -1 on ENOMEM. */
-int kpages_set(struct kpages *t, uint64_t pfn, const struct kpage *kp);
 /* Copy the live allocation at @pfn into @kp; false when none. */
 bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp);
 /* Tie the live allocation at @pfn to a module block; -1 on ENOMEM. */
 int kpages_link(struct kpages *t, uint64_t pfn, struct block_ref ref);
 void kpages_remove(struct kpages *t, uint64_t pfn);
-/* kpages_get() then kpages_remove() of a live allocation, in one lookup. */
-bool kpages_take(struct kpages *t, uint64_t pfn, struct kpage *kp);
+/* kpages_set() and kpages_take() of all but their common case. */
+int kpages_set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp);
+bool kpages_take_slow(struct kpages *t, uint64_t pfn, struct kpage *kp);
+
+/* The slot of @pfn when its chunk exists (so pfn < 2^32), else NULL. */
+static inline struct kslot *kpages_slot(const struct kpages *t, uint64_t pfn)
+{
+	uint64_t c = pfn >> KPAGES_SHIFT;
+
+	if (c >= t->nr_chunks || !t->chunks[c])
+		return NULL;
+	return &t->chunks[c][pfn & (KPAGES_CHUNK_SLOTS - 1)];
+}
+
+/*
+ * Record an allocation at @pfn (replacing a live one); -1 on ENOMEM.
+ * Inline: nearly every allocation lands on a free slot of a chunk that
+ * exists, and fits it.
+ */
+static inline int kpages_set(struct kpages *t, uint64_t pfn,
+			     const struct kpage *kp)
+{
+	struct kslot *s = kpages_slot(t, pfn);
+
+	if (s && !(s->state & KSLOT_LIVE) && !(kp->gfp_flags >> 32) &&
+	    (unsigned int)kp->migratetype + 128u <= UINT8_MAX &&
+	    kp->order <= KSLOT_ORDER) {
+		s->gfp_flags = (uint32_t)kp->gfp_flags;
+		s->migratetype = (int8_t)kp->migratetype;
+		s->state = KSLOT_LIVE | kp->order;
+		t->count++;
+		return 0;
+	}
+	return kpages_set_slow(t, pfn, kp);
+}
+
+/*
+ * kpages_get() then kpages_remove() of a live allocation, in one lookup.
+ * Inline: nearly every free finds a slot holding all of it, no block ref.
+ */
+static inline bool kpages_take(struct kpages *t, uint64_t pfn,
+			       struct kpage *kp)
+{
+	struct kslot *s = kpages_slot(t, pfn);
+
+	if (s && (s->state & (KSLOT_LIVE | KSLOT_WIDE | KSLOT_BLOCK)) ==
+		 KSLOT_LIVE) {
+		kp->order = s->state & KSLOT_ORDER;
+		kp->migratetype = s->migratetype;
+		kp->gfp_flags = s->gfp_flags;
+		kp->has_block = false;
+		s->state = 0;
+		t->count--;
+		return true;
+	}
+	return kpages_take_slow(t, pfn, kp);
+}
+
 /* Visit every live allocation's order. */
 void kpages_for_each(const struct kpages *t,
 		     void (*fn)(uint64_t pfn, unsigned int order, void *data),
