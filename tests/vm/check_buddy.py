@@ -390,7 +390,7 @@ def main():
         print(f"# the two-step not judged: in {counts['no_split']} of "
               f"{attempts} attempts an unmovable order-{LAB_ORDER} block "
               f"was free before the load, which took it whole, and in "
-              f"{counts['two_step_disturbed']} others took the remnant")
+              f"{counts['two_step_disturbed']} another allocation took the remnant")
     else:
         check(counts["two_step"] >= 1,
               f"the two-step worked as the lab says in at least one of "
