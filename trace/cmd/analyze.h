@@ -61,6 +61,8 @@ int analyze_usage(const char *cmd, FILE *out);
 
 /* Print "analyze: FILE: cause" and return NULL when it cannot be read (load.c). */
 struct model *analyze_load(const char *path, struct read_stats *st);
+/* The same into a model of the caller's; 0, or -1 once the line is printed. */
+int analyze_read(const char *path, struct model *m, struct read_stats *st);
 
 /* One line to stderr, prefixed "analyze: " (usage.c). */
 void analyze_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -42,14 +42,59 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * The text report of every run is written as the recording is read
+ * (report_text_spool()), so that its memory stays flat however many runs
+ * the recording holds.  --run must know that its run exists before
+ * printing, and --json builds one document: both read the whole file
+ * first, as does the report when no temporary file can be made.
+ */
+static int report_file(const char *path, const struct report_filter *f,
+		       bool json)
+{
+	struct report_text *rt = NULL;
+	struct read_stats st;
+	struct model *m = model_new();
+	int ret;
+
+	if (!m) {
+		analyze_err("%s: %s", path, strerror(errno));
+		return EXIT_INPUT;
+	}
+	if (!json && !f->one)
+		rt = report_text_spool(m, f);
+	if (rt)
+		model_set_retire(m, report_text_retire, rt);
+	if (analyze_read(path, m, &st)) {
+		ret = EXIT_INPUT;
+		goto out;
+	}
+	if (f->one && !run_exists(m, f->run)) {
+		analyze_err("%s: no run %u in the recording", path, f->run);
+		ret = EXIT_INPUT;
+		goto out;
+	}
+	if (json)
+		ret = report_json(m, &st, f, path, stdout);
+	else if (rt)
+		ret = report_text_spooled(rt, &st, path, REPORT_NO_RUNS, stdout);
+	else
+		ret = report_text(m, &st, f, path, REPORT_NO_RUNS, stdout);
+	if (ret)
+		analyze_err("%s: %s", path, strerror(errno));
+	ret = ret ? EXIT_INPUT : EXIT_OK;
+out:
+	report_text_free(rt);
+	model_free(m);
+	return ret;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_filter f = { 0 };
-	struct read_stats st;
 	const char *path;
-	struct model *m;
 	bool json = false;
-	int c, ret;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:s:jh", options, NULL)) != -1) {
@@ -74,18 +119,5 @@ int cmd_report(int argc, char **argv)
 	if (optind < argc - 1)
 		return analyze_usage("report", stderr);
 	path = optind < argc ? argv[optind] : ANALYZE_DEFAULT_FILE;
-	m = analyze_load(path, &st);
-	if (!m)
-		return EXIT_INPUT;
-	if (f.one && !run_exists(m, f.run)) {
-		analyze_err("%s: no run %u in the recording", path, f.run);
-		model_free(m);
-		return EXIT_INPUT;
-	}
-	ret = json ? report_json(m, &st, &f, path, stdout) :
-		     report_text(m, &st, &f, path, REPORT_NO_RUNS, stdout);
-	model_free(m);
-	if (ret)
-		analyze_err("%s: %s", path, strerror(errno));
-	return ret ? EXIT_INPUT : EXIT_OK;
+	return report_file(path, &f, json);
 }

@@ -254,9 +254,9 @@ static struct model_block *freeing_find(struct model *m, uint64_t pfn)
 static int merge_track_list(struct model *m, struct model_run *r,
 			    struct model_block *b)
 {
+	struct block_ref ref = { model_run_index(m, r), b->index };
 	struct model_merge *g = b->merge;
 	const struct kmem_recent *e;
-	struct block_ref *ref;
 	int created;
 
 	if (b->drain_seen) {
@@ -273,13 +273,10 @@ static int merge_track_list(struct model *m, struct model_run *r,
 	}
 	if (g->merged_order >= 0)
 		return 0;
-	ref = hmap_findnew(&m->pcp_freed, b->pfn, &created);
-	if (!ref)
+	if (!model_ref_put(m, &m->pcp_freed, b->pfn, ref, &created))
 		return -1;
 	if (created)
 		m->pcp_filter[model_pcp_bucket(b->pfn)]++;
-	ref->run = model_run_index(m, r);
-	ref->block = b->index;
 	return 0;
 }
 
@@ -313,7 +310,7 @@ int model_handle_merge(struct model *m, uint64_t ts, int cpu,
 	g->broken = merge_rules(m, b, g);
 	b->merge = g;
 	m->sys.buddy.merges++;
-	hmap_remove(&m->freeing, b->pfn);
+	model_ref_forget(m, &m->freeing, b->pfn, NULL);
 	if (g->pcp && !g->broken)
 		return merge_track_list(m, r, b);
 	return 0;
@@ -396,18 +393,16 @@ int model_handle_zone_locked(struct model *m, uint64_t ts, int cpu,
 /* The block freed to a list at pfn, if one waits there; dropped from the set. */
 static struct model_block *list_block_take(struct model *m, uint64_t pfn)
 {
-	struct block_ref *ref;
+	struct block_ref ref;
 	struct model_block *b = NULL;
 
 	if (!m->pcp_filter[model_pcp_bucket(pfn)])
 		return NULL;
-	ref = hmap_find(&m->pcp_freed, pfn);
-	if (!ref)
+	if (!model_ref_forget(m, &m->pcp_freed, pfn, &ref))
 		return NULL;
-	if (ref->run < m->nr_runs &&
-	    ref->block < m->runs[ref->run]->nr_block_slots)
-		b = &m->runs[ref->run]->blocks[ref->block];
-	hmap_remove(&m->pcp_freed, pfn);
+	if (ref.run < m->nr_runs &&
+	    ref.block < m->runs[ref.run]->nr_block_slots)
+		b = &m->runs[ref.run]->blocks[ref.block];
 	m->pcp_filter[model_pcp_bucket(pfn)]--;
 	return b && b->merge ? b : NULL;
 }

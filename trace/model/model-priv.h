@@ -63,6 +63,12 @@ struct model {
 	 */
 	uint32_t pcp_filter[MODEL_PCP_BUCKETS];
 	struct hmap freeing;	/* pfn -> struct block_ref: freed, merge due */
+	/* model-retire.c: runs handed over so far, to whom */
+	model_retire_fn retire;
+	void *retire_arg;
+	uint32_t *ready;	/* runs (indices) over, to hand over */
+	size_t nr_ready;
+	size_t cap_ready;
 };
 
 /*
@@ -96,6 +102,24 @@ static inline void model_stamp(struct model *m, uint64_t ts)
 }
 
 void model_block_settle(struct model_run *r, struct model_block *b);
+
+/*
+ * model-retire.c.  The tables naming blocks by struct block_ref (live
+ * blocks, blocks awaiting their merge, blocks on a per-CPU list) change
+ * only through model_ref_put() and model_ref_forget(), which count the
+ * entries naming each run: a run is handed over only when none does.
+ */
+struct block_ref *model_ref_put(struct model *m, struct hmap *h, uint64_t pfn,
+				struct block_ref ref, int *created);
+/* Drop pfn's entry, copied to *was when was is not NULL; false if none. */
+bool model_ref_forget(struct model *m, struct hmap *h, uint64_t pfn,
+		      struct block_ref *was);
+/* Run r (index in m->runs) has ended: hand it over when nothing names its blocks. */
+void model_run_over(struct model *m, struct model_run *r, uint32_t index);
+/* Free what a run holds beyond its own fields; its tables read empty. */
+void model_run_release(struct model_run *r);
+/* Hand over the runs that are ready (every run left, when final). */
+void model_retire_ready(struct model *m, bool final);
 /* Block b of run r and the kernel's live page kp at its pfn are one allocation. */
 int model_kernel_link(struct model *m, struct model_run *r,
 		      struct model_block *b, const struct kpage *kp);

@@ -1,65 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The other half of the model's interface: model_finish() at the end of
- * input, then the read-only accessors and names the outputs use.
+ * The other half of the model's interface: the read-only accessors and
+ * names the outputs use once model_finish() (model-finish.c) is done.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "model-priv.h"
-
-static int settle_live(uint64_t pfn, void *value, void *data)
-{
-	struct block_ref *ref = value;
-	struct model *m = data;
-
-	(void)pfn;
-	model_block_settle(m->runs[ref->run],
-			   &m->runs[ref->run]->blocks[ref->block]);
-	return 0;
-}
-
-static void count_live(uint64_t pfn, unsigned int order, void *data)
-{
-	struct model *m = data;
-
-	(void)pfn;
-	m->sys.live_at_end++;
-	m->sys.live_pages_at_end += 1ULL << order;
-}
-
-/*
- * Page events of an order the recording's kernel does not have are bad
- * input.  Known only now: the run_begin that names the largest order may
- * come after the kernel's events.  They stay in the per-order counts, so
- * the report shows what was there.
- */
-static void count_orders_beyond(struct model *m)
-{
-	uint32_t o;
-	int mt;
-
-	for (o = m->sys.max_order + 1; o < MODEL_NR_ORDERS; o++) {
-		m->sys.invalid_events += m->sys.frees[o];
-		for (mt = 0; mt <= MODEL_NR_MIGRATETYPES; mt++)
-			m->sys.invalid_events += m->sys.allocs[o][mt];
-	}
-}
-
-void model_finish(struct model *m)
-{
-	size_t i;
-
-	if (m->finished)
-		return;
-	m->finished = true;
-	count_orders_beyond(m);
-	hmap_for_each(&m->blocks, settle_live, m);
-	kpages_for_each(&m->kpages, count_live, m);
-	for (i = 0; i < m->nr_runs; i++)
-		if (!m->runs[i]->begun || !m->runs[i]->ended)
-			m->runs[i]->incomplete = true;
-}
 
 size_t model_nr_runs(const struct model *m)
 {
@@ -114,6 +61,8 @@ uint64_t model_run_alloc_pages(const struct model_run *r)
 	uint64_t pages = 0;
 	uint32_t i;
 
+	if (r->kept.valid)
+		return r->kept.alloc_pages;
 	for (i = 0; i < r->nr_block_slots; i++)
 		if (r->blocks[i].allocated && !r->blocks[i].failed)
 			pages += 1ULL << r->blocks[i].order;
@@ -124,10 +73,37 @@ const struct model_block *model_run_failed_block(const struct model_run *r)
 {
 	uint32_t i;
 
+	if (r->kept.valid)
+		return r->kept.failed;
 	for (i = 0; i < r->nr_block_slots; i++)
 		if (r->blocks[i].allocated && r->blocks[i].failed)
 			return &r->blocks[i];
 	return NULL;
+}
+
+uint64_t model_run_lifetime_ns(const struct model_run *r)
+{
+	uint64_t max = 0;
+	uint32_t i;
+
+	if (r->kept.valid)
+		return r->kept.lifetime_ns;
+	for (i = 0; i < r->nr_block_slots; i++)
+		if (model_block_lifetime_ns(&r->blocks[i]) > max)
+			max = model_block_lifetime_ns(&r->blocks[i]);
+	return max;
+}
+
+uint32_t model_run_leaked_blocks(const struct model_run *r)
+{
+	uint32_t i, n = 0;
+
+	if (r->kept.valid)
+		return r->kept.leaked_blocks;
+	for (i = 0; i < r->nr_block_slots; i++)
+		n += r->blocks[i].allocated && !r->blocks[i].failed &&
+		     !r->blocks[i].freed;
+	return n;
 }
 
 /* A failed run wasted nothing: what it got was given back, unused. */

@@ -57,19 +57,13 @@ static void block_drop_maps(struct model_block *b)
 
 void model_free(struct model *m)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!m)
 		return;
 	for (i = 0; i < m->nr_runs; i++) {
-		for (j = 0; j < m->runs[i]->nr_block_slots; j++) {
-			block_drop_maps(&m->runs[i]->blocks[j]);
-			free(m->runs[i]->blocks[j].split);
-			free(m->runs[i]->blocks[j].merge);
-		}
-		free(m->runs[i]->blocks);
-		free(m->runs[i]->areas);
-		free(m->runs[i]->ranges);
+		model_run_release(m->runs[i]);
+		free(m->runs[i]->kept.failed);
 		free(m->runs[i]);
 	}
 	free(m->runs);
@@ -81,6 +75,7 @@ void model_free(struct model *m)
 	free(m->extfrags);
 	hmap_release(&m->pcp_freed);
 	hmap_release(&m->freeing);
+	free(m->ready);
 	flag_names_release(&m->gfp);
 	free(m);
 }
@@ -144,9 +139,14 @@ static struct model_run *run_findnew(struct model *m, uint32_t id)
 	if (m->last_run && m->last_run->id == id)
 		return m->last_run;
 	idx = hmap_find(&m->run_ids, id);
-	if (idx)
-		return m->last_run = m->runs[*idx];
-	return run_add(m, id);
+	if (!idx)
+		return run_add(m, id);
+	if (m->runs[*idx]->retired) {
+		/* printed already: what comes after its end cannot count */
+		model_invalid(m, m->runs[*idx]);
+		return NULL;
+	}
+	return m->last_run = m->runs[*idx];
 }
 
 static uint32_t run_index(const struct model *m, const struct model_run *r)
@@ -345,15 +345,12 @@ static int block_go_live(struct model *m, struct model_run *r,
 			 struct model_block *b)
 {
 	struct block_ref ref = { run_index(m, r), b->index };
-	struct block_ref *slot;
 	int created;
 
 	if (page_maps_new(b))
 		return -1;
-	slot = hmap_findnew(&m->blocks, b->pfn, &created);
-	if (!slot)
+	if (!model_ref_put(m, &m->blocks, b->pfn, ref, &created))
 		return -1;
-	*slot = ref;
 	kernel_view_link(m, r, b);
 	if (!created)
 		return model_invalid(m, r);	/* pfn already live: lost free */
@@ -438,15 +435,10 @@ struct model_block *model_live_block(struct model *m, uint64_t pfn,
 static int await_merge(struct model *m, struct model_run *r,
 		       struct model_block *b)
 {
-	struct block_ref *ref;
+	struct block_ref ref = { model_run_index(m, r), b->index };
 	int created;
 
-	ref = hmap_findnew(&m->freeing, b->pfn, &created);
-	if (!ref)
-		return -1;
-	ref->run = model_run_index(m, r);
-	ref->block = b->index;
-	return 0;
+	return model_ref_put(m, &m->freeing, b->pfn, ref, &created) ? 0 : -1;
 }
 
 int model_handle_free(struct model *m, uint64_t ts, int cpu,
@@ -472,7 +464,7 @@ int model_handle_free(struct model *m, uint64_t ts, int cpu,
 	b->free_mismatch = ev->order != b->order || owner != r ||
 			   ev->block != b->index;
 	model_block_settle(owner, b);
-	hmap_remove(&m->blocks, ev->pfn);
+	model_ref_forget(m, &m->blocks, ev->pfn, NULL);
 	return b->split ? await_merge(m, owner, b) : 0;
 }
 
@@ -555,7 +547,8 @@ int model_handle_translate(struct model *m, uint64_t ts, int cpu,
 	(void)cpu;
 	if (ev->level < 0 || ev->level >= MODEL_NR_LEVELS) {
 		model_stamp(m, ts);
-		return model_invalid(m, run_findnew(m, ev->run));
+		r = run_findnew(m, ev->run);
+		return r ? model_invalid(m, r) : -1;
 	}
 	b = page_event(m, ts, ev->run, ev->index, ev->pfn, &r);
 	if (!r || model_walk_note(r, ev))
@@ -656,5 +649,6 @@ int model_handle_run_end(struct model *m, uint64_t ts, int cpu,
 	r->fill_ns = ev->fill_ns;
 	r->verify_ns = ev->verify_ns;
 	run_trim(r);
+	model_run_over(m, r, run_index(m, r));
 	return 0;
 }

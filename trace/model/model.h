@@ -412,6 +412,22 @@ struct model_run {
 	uint64_t stray_pages;		/* page events outside every block */
 	uint64_t unmatched_frees;	/* kmemlab_free of no live block */
 	uint64_t invalid_events;	/* rejected as bad input */
+
+	/*
+	 * A run handed to model_set_retire()'s function (retired) gives up
+	 * its blocks, ranges and zones (their counts read 0); what the
+	 * model_run_*() queries below answer from them is kept here (valid).
+	 */
+	bool retired;
+	struct model_run_kept {
+		bool valid;
+		uint64_t alloc_pages;
+		uint64_t lifetime_ns;
+		uint32_t leaked_blocks;
+		struct model_block *failed;	/* a copy, or NULL */
+	} kept;
+	uint32_t awaited;	/* (internal) entries naming its blocks */
+	bool queued;		/* (internal) ready to hand over */
 };
 
 struct model_sys {
@@ -487,6 +503,23 @@ void model_handle_missed(struct model *m, uint64_t ts, int cpu, long long count)
 /* End of input: settle live blocks and pages. Idempotent. */
 void model_finish(struct model *m);
 
+/*
+ * Hand runs over as they finish, for an output that prints them as it
+ * goes (analyze report): its memory then stays flat however many runs a
+ * recording holds.  fn sees each run once, with its index (for
+ * model_run_get()), when no event can change it any more: it has ended,
+ * and none of its blocks is live, awaiting its kmemlab_merge, or waiting
+ * on a per-CPU list for the kernel to drain or reuse it.  That is not
+ * always the runs' order: an output puts them back in it.  final is true
+ * from model_finish() on, where every run left comes, in order.  fn
+ * returns false to be asked again later (it must not when final); on
+ * true, the model drops the run's blocks.  An event that names a run
+ * already handed over is counted invalid.  Set before the first event.
+ */
+typedef bool (*model_retire_fn)(const struct model_run *r, size_t index,
+				bool final, void *arg);
+void model_set_retire(struct model *m, model_retire_fn fn, void *arg);
+
 size_t model_nr_runs(const struct model *m);
 const struct model_run *model_run_get(const struct model *m, size_t i);
 const struct model_sys *model_sys_get(const struct model *m);
@@ -518,6 +551,10 @@ const struct model_block *model_run_failed_block(const struct model_run *r);
 /* Allocated beyond the pages needed; 0 for a run whose allocation failed. */
 uint64_t model_run_waste_pages(const struct model_run *r);
 uint64_t model_block_lifetime_ns(const struct model_block *b);
+/* The longest lifetime of the run's blocks, allocation to free. */
+uint64_t model_run_lifetime_ns(const struct model_run *r);
+/* Blocks allocated and never freed in the recording. */
+uint32_t model_run_leaked_blocks(const struct model_run *r);
 bool model_block_aligned(const struct model_block *b);
 /*
  * Whether the kernel emits a kmem:mm_page_alloc for this run's blocks

@@ -225,22 +225,24 @@ static void tally_block(struct buddy_tally *t, const struct model_block *b)
 		t->source[b->order][s->source_order]++;
 }
 
+void report_buddy_tally_run(struct buddy_tally *t, const struct model_run *r)
+{
+	uint32_t j;
+
+	for (j = 0; j < r->nr_block_slots; j++)
+		tally_block(t, &r->blocks[j]);
+}
+
 void report_buddy_tally(const struct model *m, const struct report_filter *f,
 			struct buddy_tally *t)
 {
 	size_t i;
-	uint32_t j;
 
 	memset(t, 0, sizeof(*t));
 	t->nr_orders = model_sys_get(m)->buddy.nr_orders;
-	for (i = 0; i < model_nr_runs(m); i++) {
-		const struct model_run *r = model_run_get(m, i);
-
-		if (!report_filter_match(f, r))
-			continue;
-		for (j = 0; j < r->nr_block_slots; j++)
-			tally_block(t, &r->blocks[j]);
-	}
+	for (i = 0; i < model_nr_runs(m); i++)
+		if (report_filter_match(f, model_run_get(m, i)))
+			report_buddy_tally_run(t, model_run_get(m, i));
 }
 
 static int sources_table(const struct buddy_tally *bt, FILE *out)
@@ -306,21 +308,13 @@ static int served_table(const struct buddy_tally *bt, FILE *out)
 }
 
 int report_buddy_tables(const struct model *m, const struct report_filter *f,
-			FILE *out)
+			const struct buddy_tally *bt, FILE *out)
 {
 	const struct model_buddy_sys *s = &model_sys_get(m)->buddy;
-	struct buddy_tally *bt;
-	int ret;
 
 	if (!s->has_buddy)
 		return 0;
-	bt = malloc(sizeof(*bt));
-	if (!bt)
-		return -1;
-	report_buddy_tally(m, f, bt);
-	ret = sources_table(bt, out) || served_table(bt, out);
-	free(bt);
-	if (ret)
+	if (sources_table(bt, out) || served_table(bt, out))
 		return -1;
 	/* recording-wide, like the kernel's tables: not for --run */
 	if (s->has_kmem && !f->one)

@@ -25,18 +25,6 @@ static uint64_t waste_ppm(const struct model_run *r)
 	return pages ? model_run_waste_pages(r) * 1000000 / pages : 0;
 }
 
-/* A run's lifetime: its longest-lived block, allocation to free. */
-static uint64_t lifetime(const struct model_run *r)
-{
-	uint64_t max = 0;
-	uint32_t i;
-
-	for (i = 0; i < r->nr_block_slots; i++)
-		if (model_block_lifetime_ns(&r->blocks[i]) > max)
-			max = model_block_lifetime_ns(&r->blocks[i]);
-	return max;
-}
-
 static int by_run(const struct model_run *a, const struct model_run *b)
 {
 	return cmp_u64(a->id, b->id);
@@ -84,7 +72,7 @@ static int by_blocks(const struct model_run *a, const struct model_run *b)
 
 static int by_lifetime(const struct model_run *a, const struct model_run *b)
 {
-	return cmp_u64(lifetime(a), lifetime(b));
+	return cmp_u64(model_run_lifetime_ns(a), model_run_lifetime_ns(b));
 }
 
 static int by_fill(const struct model_run *a, const struct model_run *b)

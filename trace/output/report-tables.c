@@ -12,16 +12,6 @@
 #include "report.h"
 #include "lib/table.h"
 
-static uint32_t leaked_blocks(const struct model_run *r)
-{
-	uint32_t i, n = 0;
-
-	for (i = 0; i < r->nr_block_slots; i++)
-		n += r->blocks[i].allocated && !r->blocks[i].failed &&
-		     !r->blocks[i].freed;
-	return n;
-}
-
 static const char *short_state(const struct model_run *r)
 {
 	if (r->incomplete)
@@ -45,7 +35,7 @@ static int run_row(struct table *t, const struct model_run *r)
 	       table_cell(t, "%u", r->nr_blocks) ||
 	       table_cell(t, "%" PRIu64, r->translate_mismatches) ||
 	       table_cell(t, "%" PRIu64, r->value_mismatches) ||
-	       table_cell(t, "%u", leaked_blocks(r)) ||
+	       table_cell(t, "%u", model_run_leaked_blocks(r)) ||
 	       table_cell(t, "%s", short_state(r));
 }
 
@@ -210,15 +200,7 @@ int report_kmem_tables(const struct model *m, FILE *out)
 	return 0;
 }
 
-struct totals {
-	uint64_t runs, complete, blocks, failed, leaked, pages, waste;
-	uint64_t failed_runs, not_allocated;
-	uint64_t xlate, xlate_bad, values, value_bad, unverified;
-	uint64_t matched, expected, contiguous_bad, unaligned;
-	uint64_t walk_bad, linear_bad, linear_expected;
-};
-
-static void add_block(struct totals *t, const struct model_run *r,
+static void add_block(struct report_totals *t, const struct model_run *r,
 		      const struct model_block *b)
 {
 	if (!b->allocated)
@@ -235,7 +217,7 @@ static void add_block(struct totals *t, const struct model_run *r,
 	t->unaligned += !model_block_aligned(b);
 }
 
-static void add_run(struct totals *t, const struct model_run *r)
+void report_totals_add_run(struct report_totals *t, const struct model_run *r)
 {
 	uint32_t i;
 
@@ -278,15 +260,11 @@ static void print_others(const struct read_stats *st, FILE *out)
 }
 
 void report_summary(const struct model *m, const struct read_stats *st,
-		    const struct report_filter *f, FILE *out)
+		    const struct report_totals *totals, FILE *out)
 {
 	const struct model_sys *s = model_sys_get(m);
-	struct totals t = { 0 };
-	size_t i;
+	const struct report_totals t = *totals;
 
-	for (i = 0; i < model_nr_runs(m); i++)
-		if (report_filter_match(f, model_run_get(m, i)))
-			add_run(&t, model_run_get(m, i));
 	fputs("SUMMARY\n", out);
 	fprintf(out, "  runs            %" PRIu64 " (%" PRIu64 " complete)\n", t.runs, t.complete);
 	fprintf(out, "  blocks          %" PRIu64 " (%" PRIu64 " failed, %" PRIu64

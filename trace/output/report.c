@@ -5,6 +5,7 @@
  * it checked out, what the kernel saw); then the run table, buddy-order
  * behaviour and a SUMMARY.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,30 +302,196 @@ void report_run_detail(const struct model *m, const struct model_run *r,
 	fputc('\n', out);
 }
 
-int report_text(const struct model *m, const struct read_stats *st,
-		const struct report_filter *f, const char *source,
-		const char *no_runs, FILE *out)
+/* Where a run's detail sits in the spool. */
+struct spooled_run {
+	size_t index;		/* the run's, in the model */
+	long offset;
+	long len;
+};
+
+/* A report under way: where runs go, and the tables' sums so far. */
+struct report_text {
+	const struct model *m;
+	const struct report_filter *f;
+	FILE *runs;		/* the report itself, or the spool */
+	size_t shown;
+	struct report_totals totals;
+	struct buddy_tally buddy;
+	/* the spool's runs, in the order the model handed them over */
+	struct spooled_run *spooled;
+	size_t nr_spooled;
+	size_t cap_spooled;
+	bool spool_failed;	/* ENOMEM: the report cannot be whole */
+};
+
+static void text_start(struct report_text *rt, const struct model *m,
+		       const struct report_filter *f, FILE *runs)
 {
-	size_t i, shown = 0;
+	memset(rt, 0, sizeof(*rt));
+	rt->m = m;
+	rt->f = f;
+	rt->runs = runs;
+}
 
-	fprintf(out, "kmemlab report: %s\n\n", source);
-	for (i = 0; i < model_nr_runs(m); i++) {
-		const struct model_run *r = model_run_get(m, i);
+/* One run: its detail and its share of the sums; false if f leaves it out. */
+static bool text_run(struct report_text *rt, const struct model_run *r)
+{
+	if (!report_filter_match(rt->f, r))
+		return false;
+	report_run_detail(rt->m, r, rt->runs);
+	report_totals_add_run(&rt->totals, r);
+	report_buddy_tally_run(&rt->buddy, r);
+	rt->shown++;
+	return true;
+}
 
-		if (report_filter_match(f, r)) {
-			report_run_detail(m, r, out);
-			shown++;
-		}
-	}
-	if (!shown)
+/* Everything after the runs' detail. */
+static int text_end(struct report_text *rt, const struct read_stats *st,
+		    const char *no_runs, FILE *out)
+{
+	const struct model *m = rt->m;
+	const struct report_filter *f = rt->f;
+
+	rt->buddy.nr_orders = model_sys_get(m)->buddy.nr_orders;
+	if (!rt->shown)
 		fprintf(out, "%s\n\n", no_runs);
 	else if (report_runs_table(m, f, out) || report_orders_table(m, f, out) ||
-		 report_buddy_tables(m, f, out))
+		 report_buddy_tables(m, f, &rt->buddy, out))
 		return -1;
 	/* The kernel's tables cover the whole recording, not one run. */
 	if (!f->one && report_kmem_tables(m, out))
 		return -1;
-	report_summary(m, st, f, out);
+	report_summary(m, st, &rt->totals, out);
 	return 0;
 }
 
+int report_text(const struct model *m, const struct read_stats *st,
+		const struct report_filter *f, const char *source,
+		const char *no_runs, FILE *out)
+{
+	struct report_text *rt = malloc(sizeof(*rt));
+	size_t i;
+	int ret;
+
+	if (!rt)
+		return -1;
+	text_start(rt, m, f, out);
+	fprintf(out, "kmemlab report: %s\n\n", source);
+	for (i = 0; i < model_nr_runs(m); i++)
+		text_run(rt, model_run_get(m, i));
+	ret = text_end(rt, st, no_runs, out);
+	free(rt);
+	return ret;
+}
+
+struct report_text *report_text_spool(const struct model *m,
+				      const struct report_filter *f)
+{
+	struct report_text *rt = malloc(sizeof(*rt));
+	FILE *spool = tmpfile();	/* unlinked: gone however we exit */
+
+	if (!rt || !spool) {
+		free(rt);
+		if (spool)
+			fclose(spool);
+		return NULL;
+	}
+	text_start(rt, m, f, spool);
+	return rt;
+}
+
+/*
+ * A run's detail says whether the recording has the kernel's page events
+ * and the buddy events at all: until one of each has been seen, only the
+ * end of the recording can tell, and the run waits.
+ */
+bool report_text_retire(const struct model_run *r, size_t index, bool final,
+			void *arg)
+{
+	struct report_text *rt = arg;
+	const struct model_sys *s = model_sys_get(rt->m);
+	struct spooled_run *p;
+	long offset;
+
+	if (!final && (!s->has_kmem || !s->buddy.has_buddy))
+		return false;
+	if (rt->nr_spooled == rt->cap_spooled) {
+		size_t cap = rt->cap_spooled ? rt->cap_spooled * 2 : 64;
+
+		p = realloc(rt->spooled, cap * sizeof(*p));
+		if (!p) {
+			rt->spool_failed = true;
+			return true;
+		}
+		rt->spooled = p;
+		rt->cap_spooled = cap;
+	}
+	offset = ftell(rt->runs);
+	if (!text_run(rt, r))
+		return true;
+	rt->spooled[rt->nr_spooled++] = (struct spooled_run){
+		index, offset, ftell(rt->runs) - offset,
+	};
+	return true;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct spooled_run *x = a, *y = b;
+
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The runs' detail from the spool to out, in the recording's order. */
+static int copy_spool(struct report_text *rt, FILE *out)
+{
+	FILE *spool = rt->runs;
+	char buf[65536];
+	size_t i, n;
+	long left;
+
+	if (rt->spool_failed) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (ferror(spool)) {	/* a run's detail could not be written */
+		errno = EIO;
+		return -1;
+	}
+	if (fflush(spool))
+		return -1;
+	if (rt->nr_spooled)
+		qsort(rt->spooled, rt->nr_spooled, sizeof(*rt->spooled), by_index);
+	for (i = 0; i < rt->nr_spooled; i++) {
+		if (fseek(spool, rt->spooled[i].offset, SEEK_SET))
+			return -1;
+		for (left = rt->spooled[i].len; left > 0; left -= n) {
+			n = fread(buf, 1, left < (long)sizeof(buf) ?
+				  (size_t)left : sizeof(buf), spool);
+			if (!n || fwrite(buf, 1, n, out) != n) {
+				if (!ferror(out))
+					errno = EIO;
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int report_text_spooled(struct report_text *rt, const struct read_stats *st,
+			const char *source, const char *no_runs, FILE *out)
+{
+	fprintf(out, "kmemlab report: %s\n\n", source);
+	if (copy_spool(rt, out))
+		return -1;
+	return text_end(rt, st, no_runs, out);
+}
+
+void report_text_free(struct report_text *rt)
+{
+	if (!rt)
+		return;
+	fclose(rt->runs);
+	free(rt->spooled);
+	free(rt);
+}

@@ -73,10 +73,23 @@ int report_kmem_tables(const struct model *m, FILE *out);
 void report_block_buddy(const struct model *m, const struct model_run *r,
 			const struct model_block *b, FILE *out);
 int report_run_free_areas(const struct model_run *r, FILE *out);
+struct buddy_tally;
+/* The tables of the tally of the runs f selects; recording-wide lines too. */
 int report_buddy_tables(const struct model *m, const struct report_filter *f,
-			FILE *out);
+			const struct buddy_tally *bt, FILE *out);
+
+/* The SUMMARY's sums over the runs shown (report-tables.c). */
+struct report_totals {
+	uint64_t runs, complete, blocks, failed, leaked, pages, waste;
+	uint64_t failed_runs, not_allocated;
+	uint64_t xlate, xlate_bad, values, value_bad, unverified;
+	uint64_t matched, expected, contiguous_bad, unaligned;
+	uint64_t walk_bad, linear_bad, linear_expected;
+};
+
+void report_totals_add_run(struct report_totals *t, const struct model_run *r);
 void report_summary(const struct model *m, const struct read_stats *st,
-		    const struct report_filter *f, FILE *out);
+		    const struct report_totals *t, FILE *out);
 
 /* What report_text() says when no run is shown. */
 #define REPORT_NO_RUNS "no kmemlab runs were recorded (system-wide kmem part only)"
@@ -88,6 +101,23 @@ void report_summary(const struct model *m, const struct read_stats *st,
 int report_text(const struct model *m, const struct read_stats *st,
 		const struct report_filter *f, const char *source,
 		const char *no_runs, FILE *out);
+
+/*
+ * The same report written while the recording is read: handed each run
+ * as the model retires it (model_set_retire(), report_text_retire()),
+ * it keeps only the tables' sums.  The runs' detail waits in an unlinked
+ * temporary file until the whole recording has been read, so that a file
+ * found bad at its end still prints nothing but the error.  NULL, errno
+ * set, when no temporary file can be made.
+ */
+struct report_text *report_text_spool(const struct model *m,
+				      const struct report_filter *f);
+bool report_text_retire(const struct model_run *r, size_t index, bool final,
+			void *arg);
+/* The report, the spool's runs in it, to out; 0, or -1 with errno. */
+int report_text_spooled(struct report_text *rt, const struct read_stats *st,
+			const char *source, const char *no_runs, FILE *out);
+void report_text_free(struct report_text *rt);
 
 struct json_object;
 /* The buddy keys of a block, a run and the recording (report-json-buddy.c). */
@@ -106,6 +136,8 @@ struct buddy_tally {
 
 void report_buddy_tally(const struct model *m, const struct report_filter *f,
 			struct buddy_tally *t);
+/* One run's blocks into t (nr_orders is the caller's to set). */
+void report_buddy_tally_run(struct buddy_tally *t, const struct model_run *r);
 
 /* The whole report as one JSON document (schema: docs/analyze.md). */
 int report_json(const struct model *m, const struct read_stats *st,
