@@ -5,9 +5,10 @@
  * Feed it events (from read.c, a live tracefs session, a unit test or a
  * fuzzer) with model_handle_*(); every value is validated here, so the
  * model is safe to drive with arbitrary input.  Memory grows with what is
- * live (open runs, live blocks, the kernel's live pages), never with the
- * length of the trace.  Call model_finish() once at the end, then read the
- * runs and the system-wide counters.
+ * live (open runs, live blocks, the kernel's live pages) and with the runs
+ * kept for the outputs; an output that takes runs as they finish
+ * (model_set_retire()) keeps only their own fields.  Call model_finish()
+ * once at the end, then read the runs and the system-wide counters.
  *
  * This header is the stable API for report.c, check.c, json.c and later
  * layout.c, live.c and record.c.

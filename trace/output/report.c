@@ -6,9 +6,11 @@
  * behaviour and a SUMMARY.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/model.h"
 #include "report.h"
@@ -384,11 +386,27 @@ int report_text(const struct model *m, const struct read_stats *st,
 	return ret;
 }
 
+/* Unlinked from the start: gone however the process ends. */
+static FILE *spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	FILE *f;
+	int fd;
+
+	fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR, 0600);
+	if (fd < 0)	/* a file system without O_TMPFILE */
+		return tmpfile();
+	f = fdopen(fd, "w+");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 struct report_text *report_text_spool(const struct model *m,
 				      const struct report_filter *f)
 {
 	struct report_text *rt = malloc(sizeof(*rt));
-	FILE *spool = tmpfile();	/* unlinked: gone however we exit */
+	FILE *spool = spool_open();
 
 	if (!rt || !spool) {
 		free(rt);
