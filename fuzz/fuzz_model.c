@@ -305,18 +305,43 @@ static void feed_one(struct model *m, struct input *in, uint64_t *ts)
 	}
 }
 
-static struct model *build(const uint8_t *data, size_t size)
+static void feed_all(struct model *m, const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
-	struct model *m = model_new();
 	uint64_t ts = 1;
 
-	if (!m)
-		return NULL;
 	while (in.left)
 		feed_one(m, &in, &ts);
 	model_finish(m);
+}
+
+static struct model *build(const uint8_t *data, size_t size)
+{
+	struct model *m = model_new();
+
+	if (m)
+		feed_all(m, data, size);
 	return m;
+}
+
+/* `analyze report` as it runs: runs printed and dropped as they finish. */
+static void streamed(const uint8_t *data, size_t size)
+{
+	struct report_filter all = { 0 };
+	struct read_stats st = { 0 };
+	struct model *m = model_new();
+	struct report_text *rt;
+
+	if (!m)
+		return;
+	rt = report_text_spool(m, &all);
+	if (rt)
+		model_set_retire(m, report_text_retire, rt);
+	feed_all(m, data, size);
+	if (rt)
+		report_text_spooled(rt, &st, "fuzz.dat", REPORT_NO_RUNS, stdout);
+	report_text_free(rt);
+	model_free(m);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -354,5 +379,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the run the fuzzer names first, so --run finds it now and then */
 	outputs(m, size > 4 ? data[4] : 0);
 	model_free(m);
+	streamed(data, size);
 	return 0;
 }
