@@ -293,6 +293,25 @@ static void test_later(void **state)
 	assert_int_equal(s->index[1], 1);
 }
 
+/*
+ * A run whose begin was lost is incomplete when handed over, as
+ * model_finish() would say; a begin naming it afterwards is a new run.
+ */
+static void test_begin_lost(void **state)
+{
+	struct sim *s = *state;
+
+	alloc(s, 7, 0x1000, 0);
+	free_block(s, 7, 0x1000, 0);
+	end(s, 7);
+	assert_int_equal(s->nr_seen, 1);
+	assert_true(model_run_get(s->m, 0)->incomplete);
+	begin(s, 7, 0);
+	assert_int_equal(model_nr_runs(s->m), 2);
+	assert_false(model_run_get(s->m, 0)->begun);
+	assert_true(model_run_get(s->m, 1)->begun);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +321,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_block_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_after_hand_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_later, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_lost, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,9 @@ static bool retire(struct model *m, size_t i, bool final)
 {
 	struct model_run *r = m->runs[i];
 
+	/* model_finish()'s verdict, due now: nothing can begin it any more */
+	if (!r->begun || !r->ended)
+		r->incomplete = true;
 	if (!m->retire(r, i, final, m->retire_arg))
 		return false;
 	r->retired = true;

@@ -243,7 +243,7 @@ int model_handle_run_begin(struct model *m, uint64_t ts, int cpu,
 		return model_invalid(m, NULL);
 	idx = hmap_find(&m->run_ids, ev->run);
 	r = idx ? m->runs[*idx] : NULL;
-	if (!r || r->begun)
+	if (!r || r->begun || r->retired)
 		r = run_add(m, ev->run);
 	if (!r)
 		return -1;
