@@ -56,17 +56,40 @@ uint32_t model_order_for_pages(uint64_t pages)
 	return order;
 }
 
-uint64_t model_run_alloc_pages(const struct model_run *r)
+/* The sums of the run's blocks, kept or counted now. */
+static struct model_run_kept run_sums(const struct model_run *r)
 {
-	uint64_t pages = 0;
+	struct model_run_kept k = { 0 };
 	uint32_t i;
 
 	if (r->kept.valid)
-		return r->kept.alloc_pages;
-	for (i = 0; i < r->nr_block_slots; i++)
-		if (r->blocks[i].allocated && !r->blocks[i].failed)
-			pages += 1ULL << r->blocks[i].order;
-	return pages;
+		return r->kept;
+	for (i = 0; i < r->nr_block_slots; i++) {
+		const struct model_block *b = &r->blocks[i];
+
+		if (!b->allocated || b->failed)
+			continue;
+		k.alloc_pages += 1ULL << b->order;
+		k.leaked_blocks += !b->freed;
+		if (model_block_lifetime_ns(b) > k.lifetime_ns)
+			k.lifetime_ns = model_block_lifetime_ns(b);
+	}
+	return k;
+}
+
+uint64_t model_run_alloc_pages(const struct model_run *r)
+{
+	return run_sums(r).alloc_pages;
+}
+
+uint64_t model_run_lifetime_ns(const struct model_run *r)
+{
+	return run_sums(r).lifetime_ns;
+}
+
+uint32_t model_run_leaked_blocks(const struct model_run *r)
+{
+	return run_sums(r).leaked_blocks;
 }
 
 const struct model_block *model_run_failed_block(const struct model_run *r)
@@ -79,31 +102,6 @@ const struct model_block *model_run_failed_block(const struct model_run *r)
 		if (r->blocks[i].allocated && r->blocks[i].failed)
 			return &r->blocks[i];
 	return NULL;
-}
-
-uint64_t model_run_lifetime_ns(const struct model_run *r)
-{
-	uint64_t max = 0;
-	uint32_t i;
-
-	if (r->kept.valid)
-		return r->kept.lifetime_ns;
-	for (i = 0; i < r->nr_block_slots; i++)
-		if (model_block_lifetime_ns(&r->blocks[i]) > max)
-			max = model_block_lifetime_ns(&r->blocks[i]);
-	return max;
-}
-
-uint32_t model_run_leaked_blocks(const struct model_run *r)
-{
-	uint32_t i, n = 0;
-
-	if (r->kept.valid)
-		return r->kept.leaked_blocks;
-	for (i = 0; i < r->nr_block_slots; i++)
-		n += r->blocks[i].allocated && !r->blocks[i].failed &&
-		     !r->blocks[i].freed;
-	return n;
 }
 
 /* A failed run wasted nothing: what it got was given back, unused. */
