@@ -16,6 +16,7 @@
 
 #include "model/model.h"
 #include "read.h"
+#include "read-local.h"
 #include "lib/util.h"
 #include "lib/err.h"
 
@@ -183,6 +184,7 @@ struct read_ctx {
 	/* event id -> its entry in events, NULL: not handled */
 	const struct read_event **by_id;
 	struct read_stats stats;
+	struct read_pages pages;	/* read_page_record()'s view of the above */
 };
 
 static int on_run_begin(struct model *m, const struct tep_record *rec,
@@ -726,6 +728,65 @@ static int index_events(struct read_ctx *ctx)
 	return 0;
 }
 
+static const struct read_event *find_event(const struct read_ctx *ctx,
+					   int id)
+{
+	int i;
+
+	if (id >= 0 && id <= ctx->max_id)
+		return ctx->by_id[id];
+	for (i = 0; i < ctx->nr_events; i++)
+		if (ctx->events[i].id == id)
+			return &ctx->events[i];
+	return NULL;
+}
+
+/*
+ * A native page event's field offsets, and its id when read_page_record()
+ * may take it inline: the id is read there as a u16 in our byte order,
+ * and must find this event as find_event() would.
+ */
+static void plan_page_layout(struct read_ctx *ctx, const struct read_event *re,
+			     struct read_page_layout *l)
+{
+	int i;
+
+	for (i = 0; i < re->nr_fields; i++)
+		l->offset[i] = re->fields[i].offset;
+	if (ctx->type_load != LOAD_U16 || find_event(ctx, re->id) != re)
+		return;
+	l->id = re->id;
+	l->min_size = re->plain_size;
+	if (l->min_size < ctx->type_end)
+		l->min_size = (int)ctx->type_end;
+	ctx->pages.type_offset = ctx->type_offset;
+	ctx->pages.type_end = (int)ctx->type_end;
+}
+
+static void plan_pages(struct read_ctx *ctx)
+{
+	int i;
+
+	ctx->pages.m = ctx->m;
+	ctx->pages.stats = &ctx->stats;
+	ctx->pages.type_end = INT_MAX;
+	ctx->pages.alloc.id = -1;
+	ctx->pages.free.id = -1;
+	for (i = 0; i < ctx->nr_events; i++) {
+		const struct read_event *re = &ctx->events[i];
+
+		if (re->native == NATIVE_PAGE_ALLOC)
+			plan_page_layout(ctx, re, &ctx->pages.alloc);
+		else if (re->native == NATIVE_PAGE_FREE)
+			plan_page_layout(ctx, re, &ctx->pages.free);
+	}
+}
+
+const struct read_pages *read_ctx_pages(const struct read_ctx *ctx)
+{
+	return &ctx->pages;
+}
+
 struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 			      char *err, size_t len)
 {
@@ -746,6 +807,7 @@ struct read_ctx *read_ctx_new(struct tep_handle *tep, struct model *m,
 		errno = ENOENT;
 		goto fail;
 	}
+	plan_pages(ctx);
 	return ctx;
 fail:
 	if (errno == ENOMEM)
@@ -952,54 +1014,6 @@ static void read_plain(const struct read_event *re, const unsigned char *data,
 				  re->fields[i].load);
 }
 
-/* Where a native event's field @i is, in its record. */
-static const unsigned char *at(const struct read_event *re,
-			       const struct tep_record *rec, int i)
-{
-	return (const unsigned char *)rec->data + re->fields[i].offset;
-}
-
-/* Page events laid out as native_loads[] says, their length checked. */
-static int read_page_alloc(const struct read_ctx *ctx,
-			   const struct read_event *re,
-			   const struct tep_record *rec)
-{
-	struct kmem_page_alloc_ev ev = {
-		.pfn = load_plain(at(re, rec, PALLOC_PFN), LOAD_U64),
-		.order = load_plain(at(re, rec, PALLOC_ORDER), LOAD_U32),
-		.gfp_flags = load_plain(at(re, rec, PALLOC_GFP_FLAGS), LOAD_U64),
-		.migratetype = (int)load_plain(at(re, rec, PALLOC_MIGRATETYPE),
-					       LOAD_S32),
-	};
-
-	return model_handle_page_alloc(ctx->m, rec->ts, rec->cpu, &ev);
-}
-
-static int read_page_free(const struct read_ctx *ctx,
-			  const struct read_event *re,
-			  const struct tep_record *rec)
-{
-	struct kmem_page_free_ev ev = {
-		.pfn = load_plain(at(re, rec, PFREE_PFN), LOAD_U64),
-		.order = load_plain(at(re, rec, PFREE_ORDER), LOAD_U32),
-	};
-
-	return model_handle_page_free(ctx->m, rec->ts, rec->cpu, &ev);
-}
-
-static const struct read_event *find_event(const struct read_ctx *ctx,
-					   int id)
-{
-	int i;
-
-	if (id >= 0 && id <= ctx->max_id)
-		return ctx->by_id[id];
-	for (i = 0; i < ctx->nr_events; i++)
-		if (ctx->events[i].id == id)
-			return &ctx->events[i];
-	return NULL;
-}
-
 /* A record of an event not read: counted by event, named when first seen. */
 static void note_other(struct read_ctx *ctx, int id)
 {
@@ -1099,8 +1113,8 @@ int read_ctx_record(struct read_ctx *ctx, struct tep_record *rec)
 	if (re->native && rec->size >= re->plain_size) {
 		ctx->stats.handled++;
 		return handled(re->native == NATIVE_PAGE_ALLOC ?
-			       read_page_alloc(ctx, re, rec) :
-			       read_page_free(ctx, re, rec));
+			       read_page_alloc_at(&ctx->pages, rec) :
+			       read_page_free_at(&ctx->pages, rec));
 	}
 	return read_generic(ctx, re, rec);
 }

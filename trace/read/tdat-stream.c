@@ -18,6 +18,7 @@
 
 #include "model/model.h"
 #include "read.h"
+#include "read-local.h"
 #include "tdat.h"
 #include "lib/err.h"
 
@@ -255,6 +256,7 @@ static int next_page(struct stream *s, struct cursor *c)
 #define TYPE_TIME_EXTEND 30
 #define TYPE_TIME_STAMP	31
 #define TS_SHIFT	27
+#define TYPE_LEN_BITS	5	/* an event header: type or length, then the time delta */
 #define TS_MSB		(0xf8ULL << 56)
 
 /*
@@ -301,7 +303,7 @@ static int page_event(struct stream *s, struct cursor *c)
 			return 0;
 		head = le32(p);
 		type = head & 31;
-		delta = head >> 5;
+		delta = head >> TYPE_LEN_BITS;
 		p += 4;
 		/* nearly every event: its length in words, in the header */
 		if (type && type < TYPE_PADDING)
@@ -428,39 +430,71 @@ static struct cursor *pick(struct stream *s, struct cursor **until)
 	return best;
 }
 
-/* Whether @c's record still goes before @other's (an earlier slot: on a tie). */
-static bool still_first(const struct cursor *c, const struct cursor *other)
+/*
+ * page_event() of an event in the middle of a page with its length in its
+ * header, as nearly every one is; false for any other, which
+ * page_event() then reads.  Inline in drain()'s loop: a call per record
+ * costs as much as the decoding.
+ */
+static inline bool next_plain_event(struct cursor *c)
 {
-	if (!c->has)
+	uint64_t at = c->next, next;
+	uint32_t head, type;
+
+	if (!at || at >= c->size)
 		return false;
-	if (!other)
-		return true;
-	return c->rec.ts < other->rec.ts ||
-	       (c->rec.ts == other->rec.ts && c < other);
+	head = le32(c->data + at);
+	type = head & 31;
+	next = at + 4 + type * 4;
+	if (!type || type >= TYPE_PADDING || next > c->size)
+		return false;
+	c->ts += head >> TYPE_LEN_BITS;
+	c->next = next;
+	c->rec.ts = c->ts;
+	c->rec.data = (void *)(c->data + at + 4);
+	c->rec.size = (int)(type * 4);
+	c->rec.record_size = (int)(next - at);
+	c->rec.missed_events = 0;
+	return true;
 }
 
 /*
- * Records in timestamp order.  Only the cursor just read moves, so it
- * goes on until its record is no longer first: a CPU that holds most of a
- * recording's records is read without looking at the others each time.
+ * Feed @c's records to the model while they go before @until's (on a
+ * tie: while @c is the earlier slot).  Only @c moves, so a CPU that
+ * holds most of a recording's records is read without looking at the
+ * others each time.
  */
+static int drain(struct stream *s, struct read_ctx *ctx,
+		 const struct read_pages *pg, struct cursor *c,
+		 const struct cursor *until)
+{
+	uint64_t stop = until ? until->rec.ts : UINT64_MAX;
+	bool tie_goes = !until || c < until;
+
+	do {
+		if (read_page_record(ctx, pg, &c->rec))
+			return err_set(s->err, s->len, errno, "%s",
+				       strerror(errno));
+		if (!next_plain_event(c) && advance(s, c))
+			return -1;
+	} while (c->has &&
+		 (c->rec.ts < stop || (c->rec.ts == stop && tie_goes)));
+	return 0;
+}
+
+/* Records in timestamp order, on a tie the earlier CPU slot first. */
 static int merge(struct stream *s, struct read_ctx *ctx)
 {
+	const struct read_pages *pg = read_ctx_pages(ctx);
 	struct cursor *best, *until;
 	int i;
 
 	for (i = 0; i < s->f.nr_cpus; i++)
 		if (advance(s, &s->cur[i]))
 			return -1;
-	while ((best = pick(s, &until))) {
-		do {
-			if (read_ctx_record(ctx, &best->rec))
-				return err_set(s->err, s->len, errno, "%s",
-					       strerror(errno));
-			if (advance(s, best))
-				return -1;
-		} while (still_first(best, until));
-	}
+	while ((best = pick(s, &until)))
+		if (drain(s, ctx, pg, best, until))
+			return -1;
 	return 0;
 }
 
