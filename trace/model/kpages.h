@@ -81,25 +81,64 @@ static inline struct kslot *kpages_slot(const struct kpages *t, uint64_t pfn)
 }
 
 /*
- * Record an allocation at @pfn (replacing a live one); -1 on ENOMEM.
- * Inline: nearly every allocation lands on a free slot of a chunk that
- * exists, and fits it.
+ * kpages_set()'s common case: a free slot of a chunk that exists, and an
+ * allocation that fits it.  True when stored; false: nothing changed.
  */
-static inline int kpages_set(struct kpages *t, uint64_t pfn,
-			     const struct kpage *kp)
+static inline bool kpages_set_fast(struct kpages *t, uint64_t pfn,
+				   unsigned int order, int migratetype,
+				   uint64_t gfp_flags)
 {
 	struct kslot *s = kpages_slot(t, pfn);
 
-	if (s && !(s->state & KSLOT_LIVE) && !(kp->gfp_flags >> 32) &&
-	    (unsigned int)kp->migratetype + 128u <= UINT8_MAX &&
-	    kp->order <= KSLOT_ORDER) {
-		s->gfp_flags = (uint32_t)kp->gfp_flags;
-		s->migratetype = (int8_t)kp->migratetype;
-		s->state = KSLOT_LIVE | kp->order;
+	if (s && !(s->state & KSLOT_LIVE) && !(gfp_flags >> 32) &&
+	    (unsigned int)migratetype + 128u <= UINT8_MAX &&
+	    order <= KSLOT_ORDER) {
+		s->gfp_flags = (uint32_t)gfp_flags;
+		s->migratetype = (int8_t)migratetype;
+		s->state = KSLOT_LIVE | order;
 		t->count++;
-		return 0;
+		return true;
 	}
+	return false;
+}
+
+/* Record an allocation at @pfn (replacing a live one); -1 on ENOMEM. */
+static inline int kpages_set(struct kpages *t, uint64_t pfn,
+			     const struct kpage *kp)
+{
+	if (kpages_set_fast(t, pfn, kp->order, kp->migratetype, kp->gfp_flags))
+		return 0;
 	return kpages_set_slow(t, pfn, kp);
+}
+
+/* The slot of @pfn when it holds all of a live allocation, no block ref. */
+static inline struct kslot *kpages_whole_slot(const struct kpages *t,
+					      uint64_t pfn)
+{
+	struct kslot *s = kpages_slot(t, pfn);
+
+	if (s && (s->state & (KSLOT_LIVE | KSLOT_WIDE | KSLOT_BLOCK)) ==
+		 KSLOT_LIVE)
+		return s;
+	return NULL;
+}
+
+/*
+ * kpages_take()'s common case, for a caller that needs only the order:
+ * the order of the allocation taken, or -1 (nothing changed) when
+ * kpages_take() is needed.
+ */
+static inline int kpages_take_order(struct kpages *t, uint64_t pfn)
+{
+	struct kslot *s = kpages_whole_slot(t, pfn);
+	int order;
+
+	if (!s)
+		return -1;
+	order = s->state & KSLOT_ORDER;
+	s->state = 0;
+	t->count--;
+	return order;
 }
 
 /*
@@ -109,10 +148,9 @@ static inline int kpages_set(struct kpages *t, uint64_t pfn,
 static inline bool kpages_take(struct kpages *t, uint64_t pfn,
 			       struct kpage *kp)
 {
-	struct kslot *s = kpages_slot(t, pfn);
+	struct kslot *s = kpages_whole_slot(t, pfn);
 
-	if (s && (s->state & (KSLOT_LIVE | KSLOT_WIDE | KSLOT_BLOCK)) ==
-		 KSLOT_LIVE) {
+	if (s) {
 		kp->order = s->state & KSLOT_ORDER;
 		kp->migratetype = s->migratetype;
 		kp->gfp_flags = s->gfp_flags;

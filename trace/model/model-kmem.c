@@ -15,7 +15,7 @@ static int link_block(struct model *m, uint64_t pfn, const struct kpage *kp)
 	struct model_run *r;
 	struct model_block *b;
 
-	if (!m->blocks.count)	/* most page events: no module block is live */
+	if (!m->blocks.count)
 		return 0;
 	b = model_live_block(m, pfn, &r);
 	if (!b || b->order != kp->order || b->kernel_alloc_seen)
@@ -23,14 +23,23 @@ static int link_block(struct model *m, uint64_t pfn, const struct kpage *kp)
 	return model_kernel_link(m, r, b, kp);
 }
 
-int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
-			    const struct kmem_page_alloc_ev *ev)
+/* An allocation kpages_set_fast() did not take, or one a block may claim. */
+static __attribute__((noinline)) int
+record_alloc(struct model *m, const struct kmem_page_alloc_ev *ev)
 {
 	struct kpage kp = {
 		.order = (uint8_t)ev->order, .migratetype = ev->migratetype,
 		.gfp_flags = ev->gfp_flags,
 	};
 
+	if (kpages_set(&m->kpages, ev->pfn, &kp))
+		return -1;
+	return link_block(m, ev->pfn, &kp);
+}
+
+int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
+			    const struct kmem_page_alloc_ev *ev)
+{
 	(void)cpu;
 	model_stamp(m, ts);
 	m->sys.has_kmem = true;
@@ -43,9 +52,12 @@ int model_handle_page_alloc(struct model *m, uint64_t ts, int cpu,
 	m->sys.allocs[ev->order][model_mt_column(ev->migratetype)]++;
 	if (model_pcp_may_hold(m, ev->pfn))
 		model_buddy_page_alloc(m, ts, ev->pfn);
-	if (kpages_set(&m->kpages, ev->pfn, &kp))
-		return -1;
-	return link_block(m, ev->pfn, &kp);
+	/* most page events: no module block is live to claim the page */
+	if (!m->blocks.count &&
+	    kpages_set_fast(&m->kpages, ev->pfn, ev->order, ev->migratetype,
+			    ev->gfp_flags))
+		return 0;
+	return record_alloc(m, ev);
 }
 
 static void kernel_free_block(struct model *m, const struct block_ref *ref,
@@ -61,19 +73,14 @@ static void kernel_free_block(struct model *m, const struct block_ref *ref,
 		b->kernel_free_seen = true;
 }
 
-int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
-			   const struct kmem_page_free_ev *ev)
+/* A free kpages_take_order() did not take: unknown, or of a block's page. */
+static __attribute__((noinline)) int
+record_free(struct model *m, const struct kmem_page_free_ev *ev)
 {
 	struct model_run *r;
 	struct model_block *b;
 	struct kpage kp;
 
-	(void)cpu;
-	model_stamp(m, ts);
-	m->sys.has_kmem = true;
-	if (ev->order > MODEL_MAX_ORDER)
-		return model_invalid(m, NULL);
-	m->sys.frees[ev->order]++;
 	if (!kpages_take(&m->kpages, ev->pfn, &kp)) {
 		m->sys.frees_without_alloc++;
 		if (!m->blocks.count)
@@ -87,6 +94,25 @@ int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
 		m->sys.free_order_mismatch++;
 	if (kp.has_block)
 		kernel_free_block(m, &kp.ref, ev->order);
+	return 0;
+}
+
+int model_handle_page_free(struct model *m, uint64_t ts, int cpu,
+			   const struct kmem_page_free_ev *ev)
+{
+	int order;
+
+	(void)cpu;
+	model_stamp(m, ts);
+	m->sys.has_kmem = true;
+	if (ev->order > MODEL_MAX_ORDER)
+		return model_invalid(m, NULL);
+	m->sys.frees[ev->order]++;
+	order = kpages_take_order(&m->kpages, ev->pfn);
+	if (order < 0)
+		return record_free(m, ev);
+	if ((uint32_t)order != ev->order)
+		m->sys.free_order_mismatch++;
 	return 0;
 }
 
