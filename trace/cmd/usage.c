@@ -42,7 +42,14 @@ static const struct analyze_manual manuals[] = {
 	"order cut; served by split, exactly, per-CPU), the kernel's allocations\n"
 	"by order x migratetype and a SUMMARY, whose recording line names the\n"
 	"events of the records not read.  GFP flags are shown by name, decoded\n"
-	"with the recording's own print format.",
+	"with the recording's own print format.\n"
+	"\n"
+	"Each run is printed as soon as nothing later in the recording can\n"
+	"change it, into an unlinked temporary file in $TMPDIR (default /tmp),\n"
+	"and its blocks are dropped: memory stays flat however many runs the\n"
+	"recording holds.  The runs come out in the recording's order once the\n"
+	"whole file has been read; a file found bad prints only its error.\n"
+	"--run and --json keep every run to the end instead.",
 	.options =
 	"-r, --run N\n"
 	"    report only run number N (unknown N: exit 2); the kernel-wide\n"
