@@ -48,6 +48,21 @@ size=$(stat -c %s "$trace")
 expect "report" 0 "$analyze" report "$trace"
 grep_out "report has SUMMARY" '^SUMMARY' out
 grep_out "report has the kernel's tables" '^KERNEL PAGE ALLOCATIONS' out
+cp "$work/out" "$work/full.txt"
+# report prints each run as it finishes, through a spool, and drops its
+# blocks; --run N keeps every run to the end: the two must print each
+# run's detail alike.
+same=ok
+for id in $(sed -n 's/^RUN \([0-9]*\) .*/\1/p' "$work/full.txt" | sort -un); do
+	section='$1 == "RUN" && $2 == id { p = 1 } p { print } p && /^$/ { p = 0 }'
+	"$analyze" report --run "$id" "$trace" >"$work/one.txt" 2>/dev/null ||
+		{ same="report --run $id failed"; break; }
+	awk -v id="$id" "$section" "$work/full.txt" >"$work/a.txt"
+	awk -v id="$id" "$section" "$work/one.txt" >"$work/b.txt"
+	[ -s "$work/a.txt" ] && cmp -s "$work/a.txt" "$work/b.txt" ||
+		{ same="run $id differs from report --run $id"; break; }
+done
+if [ "$same" = ok ]; then ok "report's runs as report --run prints them"; else bad "$same"; fi
 # --run N: that run only; the kernel's tables cover the whole recording.
 run1=$(sed -n 's/^RUN \([0-9]*\) .*/\1/p' "$work/out" | head -1)
 expect "report --run $run1" 0 "$analyze" report --run "$run1" "$trace"
