@@ -63,8 +63,13 @@ for id in $(sed -n 's/^RUN \([0-9]*\) .*/\1/p' "$work/full.txt" | sort -un); do
 		{ same="run $id differs from report --run $id"; break; }
 done
 if [ "$same" = ok ]; then ok "report's runs as report --run prints them"; else bad "$same"; fi
+# A spool that cannot be written (here: a file size limit of 2 blocks,
+# its signal ignored) is an error naming it, with nothing on stdout.
+expect "report with its temporary file refused" 2 sh -c \
+	'trap "" XFSZ; ulimit -f 2 && exec "$0" report "$1"' "$analyze" "$trace" &&
+	grep_out "report names its temporary file" "temporary file.*File too large" err
 # --run N: that run only; the kernel's tables cover the whole recording.
-run1=$(sed -n 's/^RUN \([0-9]*\) .*/\1/p' "$work/out" | head -1)
+run1=$(sed -n 's/^RUN \([0-9]*\) .*/\1/p' "$work/full.txt" | head -1)
 expect "report --run $run1" 0 "$analyze" report --run "$run1" "$trace"
 if [ "$(grep -c '^RUN ' "$work/out")" -eq 1 ] &&
    ! grep -q '^KERNEL PAGE ALLOCATIONS' "$work/out"; then

@@ -80,7 +80,10 @@ static int report_file(const char *path, const struct report_filter *f,
 		ret = report_text_spooled(rt, &st, path, REPORT_NO_RUNS, stdout);
 	else
 		ret = report_text(m, &st, f, path, REPORT_NO_RUNS, stdout);
-	if (ret)
+	if (ret && rt && report_text_spool_failed(rt))
+		analyze_err("%s: cannot write the report's temporary file (in $TMPDIR, else /tmp): %s",
+			    path, strerror(errno));
+	else if (ret)
 		analyze_err("%s: %s", path, strerror(errno));
 	ret = ret ? EXIT_INPUT : EXIT_OK;
 out:

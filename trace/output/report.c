@@ -323,7 +323,7 @@ struct report_text {
 	struct spooled_run *spooled;
 	size_t nr_spooled;
 	size_t cap_spooled;
-	bool spool_failed;	/* ENOMEM: the report cannot be whole */
+	int spool_errno;	/* the spool's first failure: the report cannot be whole */
 };
 
 static void text_start(struct report_text *rt, const struct model *m,
@@ -438,15 +438,19 @@ bool report_text_retire(const struct model_run *r, size_t index, bool final,
 
 		p = realloc(rt->spooled, cap * sizeof(*p));
 		if (!p) {
-			rt->spool_failed = true;
+			if (!rt->spool_errno)
+				rt->spool_errno = ENOMEM;
 			return true;
 		}
 		rt->spooled = p;
 		rt->cap_spooled = cap;
 	}
+	errno = 0;
 	offset = ftell(rt->runs);
 	if (!text_run(rt, r))
 		return true;
+	if (ferror(rt->runs) && !rt->spool_errno)	/* full disk, file size limit */
+		rt->spool_errno = errno ? errno : EIO;
 	rt->spooled[rt->nr_spooled++] = (struct spooled_run){
 		index, offset, ftell(rt->runs) - offset,
 	};
@@ -468,16 +472,6 @@ static int copy_spool(struct report_text *rt, FILE *out)
 	size_t i, n;
 	long left;
 
-	if (rt->spool_failed) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if (ferror(spool)) {	/* a run's detail could not be written */
-		errno = EIO;
-		return -1;
-	}
-	if (fflush(spool))
-		return -1;
 	if (rt->nr_spooled)
 		qsort(rt->spooled, rt->nr_spooled, sizeof(*rt->spooled), by_index);
 	for (i = 0; i < rt->nr_spooled; i++) {
@@ -499,10 +493,22 @@ static int copy_spool(struct report_text *rt, FILE *out)
 int report_text_spooled(struct report_text *rt, const struct read_stats *st,
 			const char *source, const char *no_runs, FILE *out)
 {
+	/* a spool that lost a run fails before a line is printed */
+	if (!rt->spool_errno && fflush(rt->runs))
+		rt->spool_errno = errno;
+	if (rt->spool_errno) {
+		errno = rt->spool_errno;
+		return -1;
+	}
 	fprintf(out, "kmemlab report: %s\n\n", source);
 	if (copy_spool(rt, out))
 		return -1;
 	return text_end(rt, st, no_runs, out);
+}
+
+bool report_text_spool_failed(const struct report_text *rt)
+{
+	return rt->spool_errno;
 }
 
 void report_text_free(struct report_text *rt)

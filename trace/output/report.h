@@ -117,6 +117,8 @@ bool report_text_retire(const struct model_run *r, size_t index, bool final,
 /* The report, the spool's runs in it, to out; 0, or -1 with errno. */
 int report_text_spooled(struct report_text *rt, const struct read_stats *st,
 			const char *source, const char *no_runs, FILE *out);
+/* Whether the -1 came from the spool (writing it): not from out. */
+bool report_text_spool_failed(const struct report_text *rt);
 void report_text_free(struct report_text *rt);
 
 struct json_object;
