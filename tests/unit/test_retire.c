@@ -126,6 +126,15 @@ static void end(struct sim *s, uint32_t run)
 	assert_int_equal(model_handle_run_end(s->m, tick(s), 0, &ev), 0);
 }
 
+/* A run of one block, allocated and freed with nothing left waiting. */
+static void plain_run(struct sim *s, uint32_t run, uint64_t pfn, uint32_t order)
+{
+	begin(s, run, order);
+	alloc(s, run, pfn, order);
+	free_block(s, run, pfn, order);
+	end(s, run);
+}
+
 /* A run whose block was freed to a per-CPU list (kmemlab_merge pcp=1). */
 static void pcp_run(struct sim *s, uint32_t run, uint64_t pfn, uint32_t order)
 {
@@ -193,19 +202,13 @@ static void test_per_cpu_wait(void **state)
 	pcp_run(s, 1, 0x2008, 3);
 	assert_int_equal(s->nr_seen, 0);
 
-	begin(s, 2, 0);
-	alloc(s, 2, 0x3000, 0);
-	free_block(s, 2, 0x3000, 0);
-	end(s, 2);
+	plain_run(s, 2, 0x3000, 0);
 	assert_int_equal(s->nr_seen, 1);
 	assert_int_equal(s->index[0], 1);
 
 	assert_int_equal(model_handle_page_alloc(s->m, t_reuse = tick(s), 0,
 						 &reuse), 0);
-	begin(s, 3, 0);
-	alloc(s, 3, 0x4000, 0);
-	free_block(s, 3, 0x4000, 0);
-	end(s, 3);
+	plain_run(s, 3, 0x4000, 0);
 	assert_int_equal(s->nr_seen, 3);
 	assert_int_equal(s->index[1], 0);
 	assert_true(s->reused[1]);
@@ -260,10 +263,7 @@ static void test_event_after_hand_over(void **state)
 	const struct model_sys *sys = model_sys_get(s->m);
 	const struct model_run *r;
 
-	begin(s, 1, 0);
-	alloc(s, 1, 0x1000, 0);
-	free_block(s, 1, 0x1000, 0);
-	end(s, 1);
+	plain_run(s, 1, 0x1000, 0);
 	assert_int_equal(sys->invalid_events, 0);
 	errno = 0;
 	assert_int_equal(model_handle_verify(s->m, tick(s), 0, &verify), -1);

@@ -102,6 +102,8 @@ static inline void model_stamp(struct model *m, uint64_t ts)
 }
 
 void model_block_settle(struct model_run *r, struct model_block *b);
+/* The sums of the run's blocks the model_run_*() queries answer (kept or counted now). */
+struct model_run_kept model_run_sums(const struct model_run *r);
 
 /*
  * model-retire.c.  The tables naming blocks by struct block_ref (live

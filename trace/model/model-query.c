@@ -56,8 +56,7 @@ uint32_t model_order_for_pages(uint64_t pages)
 	return order;
 }
 
-/* The sums of the run's blocks, kept or counted now. */
-static struct model_run_kept run_sums(const struct model_run *r)
+struct model_run_kept model_run_sums(const struct model_run *r)
 {
 	struct model_run_kept k = { 0 };
 	uint32_t i;
@@ -79,17 +78,17 @@ static struct model_run_kept run_sums(const struct model_run *r)
 
 uint64_t model_run_alloc_pages(const struct model_run *r)
 {
-	return run_sums(r).alloc_pages;
+	return model_run_sums(r).alloc_pages;
 }
 
 uint64_t model_run_lifetime_ns(const struct model_run *r)
 {
-	return run_sums(r).lifetime_ns;
+	return model_run_sums(r).lifetime_ns;
 }
 
 uint32_t model_run_leaked_blocks(const struct model_run *r)
 {
-	return run_sums(r).leaked_blocks;
+	return model_run_sums(r).leaked_blocks;
 }
 
 const struct model_block *model_run_failed_block(const struct model_run *r)

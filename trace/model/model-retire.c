@@ -118,19 +118,19 @@ bool model_ref_forget(struct model *m, struct hmap *h, uint64_t pfn,
 static int keep_answers(struct model_run *r)
 {
 	const struct model_block *failed = model_run_failed_block(r);
+	struct model_block *copy = NULL;
 
 	if (failed) {
-		r->kept.failed = malloc(sizeof(*r->kept.failed));
-		if (!r->kept.failed)
+		copy = malloc(sizeof(*copy));
+		if (!copy)
 			return -1;
-		*r->kept.failed = *failed;
-		r->kept.failed->split = NULL;
-		r->kept.failed->merge = NULL;
-		r->kept.failed->page_maps = NULL;
+		*copy = *failed;
+		copy->split = NULL;
+		copy->merge = NULL;
+		copy->page_maps = NULL;
 	}
-	r->kept.alloc_pages = model_run_alloc_pages(r);
-	r->kept.lifetime_ns = model_run_lifetime_ns(r);
-	r->kept.leaked_blocks = model_run_leaked_blocks(r);
+	r->kept = model_run_sums(r);
+	r->kept.failed = copy;
 	return 0;
 }
 
