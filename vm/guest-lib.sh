@@ -12,6 +12,10 @@
 #                                 background (its output in LOG); returns
 #                                 once every -e event is being recorded
 #   kmemlab_record_stop           stop it; returns trace-cmd's exit status
+#   kmemlab_mark WORD             write WORD (no spaces) to trace_marker: an
+#                                 ftrace print event in the recording, so
+#                                 the host can tell which events fell
+#                                 between two steps of the guest script
 #   kmemlab_geometry FILE         write the kernel's page size, largest
 #                                 buddy order and PMD size, as the kernel
 #                                 itself shows them (not the module), to
@@ -54,6 +58,11 @@ kmemlab_die() {
 
 kmemlab_note() {
 	echo "$*" >> results.txt
+}
+
+kmemlab_mark() {
+	echo "$1" > "$kmemlab_tracing/trace_marker" ||
+		kmemlab_die "cannot write $1 to $kmemlab_tracing/trace_marker"
 }
 
 kmemlab_transcript() {

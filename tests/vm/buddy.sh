@@ -9,7 +9,9 @@
 # vmalloc, for which split/merge apply or not.  Everything is recorded into
 # buddy.dat with the kernel's own buddy events; tests/vm/check_buddy.py
 # judges it on the host.  Other work in the guest may take a remnant or
-# split a block between the reads: the host counts such attempts.
+# split a block between the reads: the host counts such attempts.  Trace
+# markers bracket the two /proc/buddyinfo reads, so the host sees what
+# else the kernel's kmem: events did to the free lists in between.
 # /proc/pagetypeinfo before each load says whether an unmovable order-4
 # block was free already, in which case the load takes it whole and the
 # lab's first step (a split) cannot happen in that attempt.  A last
@@ -46,14 +48,17 @@ insmod $KO/kmemlab_trace.ko || kmemlab_die "cannot load kmemlab_trace.ko"
 kmemlab_record_start buddy.dat record.log -b 4096 -e kmemlab \
 	-e kmem:mm_page_alloc -e kmem:mm_page_free \
 	-e kmem:mm_page_alloc_zone_locked -e kmem:mm_page_pcpu_drain \
-	-e kmem:mm_page_alloc_extfrag
+	-e kmem:mm_page_alloc_extfrag \
+	-e compaction:mm_compaction_isolate_freepages
 
 for a in $(seq 1 "$attempts"); do
 	cat /proc/pagetypeinfo > "pt-$a-before.txt"
+	kmemlab_mark "kmemlab-buddyinfo-$a-before"
 	cat /proc/buddyinfo > "bi-$a-before.txt"
 	insmod $KO/kmemlab.ko nr_structs=$order4
 	kmemlab_note "load $a $?"
 	cat /proc/buddyinfo > "bi-$a-after.txt"
+	kmemlab_mark "kmemlab-buddyinfo-$a-after"
 	ctl "again $a" "$order4"
 	ctl "order3 $a" "$order3"
 	rmmod kmemlab
