@@ -20,6 +20,7 @@ TRACE_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 TRACE_ASAN_OBJS	:= $(TRACE_SRCS:trace/%.c=$(TRACE_ASAN)/%.o)
 
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
+UNIT_HDRS	:= $(wildcard tests/unit/*.h)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(TRACE_UNIT)/%)
 UNIT_ASAN_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(TRACE_ASAN)/unit/%)
 
@@ -43,17 +44,19 @@ $(TRACE_ASAN)/%.o: trace/%.c | trace-pkgs
 	@echo "  CC      $< (asan)"
 	$(Q)$(CC) $(TRACE_CFLAGS) $(TRACE_SAN) $(TRACE_PKG_CFLAGS) -c -o $@ $<
 
-$(TRACE_UNIT)/%: tests/unit/%.c $(TRACE_CORE:%=$(TRACE_BUILD)/%.o)
+$(TRACE_UNIT)/%: tests/unit/%.c $(TRACE_CORE:%=$(TRACE_BUILD)/%.o) $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TRACE_CFLAGS) -o $@ $^ $$(pkg-config --cflags --libs cmocka)
+	$(Q)$(CC) $(TRACE_CFLAGS) -o $@ $(filter-out %.h,$^) \
+		$$(pkg-config --cflags --libs cmocka)
 
 $(TRACE_ASAN)/lib/version.o: $(KMEMLAB_VERSION_FILE)
 
-$(TRACE_ASAN)/unit/%: tests/unit/%.c $(TRACE_CORE:%=$(TRACE_ASAN)/%.o)
+$(TRACE_ASAN)/unit/%: tests/unit/%.c $(TRACE_CORE:%=$(TRACE_ASAN)/%.o) \
+		$(UNIT_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TRACE_CFLAGS) $(TRACE_SAN) -o $@ $^ \
+	$(Q)$(CC) $(TRACE_CFLAGS) $(TRACE_SAN) -o $@ $(filter-out %.h,$^) \
 		$$(pkg-config --cflags --libs cmocka)
 
 # Run every unit binary (plain and sanitized) with TAP output, then one

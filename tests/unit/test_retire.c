@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "model/model.h"
+#include "unit-events.h"
 
 #define MAX_SEEN 8
 
@@ -86,23 +87,14 @@ static uint64_t tick(struct sim *s)
 
 static void begin(struct sim *s, uint32_t run, uint32_t order)
 {
-	struct kmemlab_run_begin_ev ev = {
-		.run = run, .mode = MODEL_MODE_PAGES, .nr_structs = 128u << order,
-		.struct_size = 32, .structs_per_page = 128, .nr_pages = 1u << order,
-		.order = order, .nr_blocks = 1, .nr_alloc_pages = 1u << order,
-		.page_size = 4096,
-	};
+	struct kmemlab_run_begin_ev ev = unit_one_block_run(run, order);
 
 	assert_int_equal(model_handle_run_begin(s->m, tick(s), 0, &ev), 0);
 }
 
 static uint64_t alloc(struct sim *s, uint32_t run, uint64_t pfn, uint32_t order)
 {
-	struct kmemlab_block_ev ev = {
-		.run = run, .order = order, .pfn = pfn, .phys = pfn * 4096,
-		.nr_pages = 1u << order, .gfp_flags = 0xcc0,
-		.ret = pfn == MODEL_PFN_NONE ? -ENOMEM : 0,
-	};
+	struct kmemlab_block_ev ev = unit_one_block(run, pfn, order);
 
 	assert_int_equal(model_handle_alloc(s->m, tick(s), 0, &ev), 0);
 	return s->ts;
