@@ -11,7 +11,10 @@ kmem: events and from /proc/buddyinfo read in the guest; observations from
 `trace-cmd report -R`.  The page size and the largest order come from the
 guest, never from here.  An attempt that other work in the guest disturbed
 is counted and reported, and judged only by the rules that hold whatever
-happens in between.
+happens in between.  Around the /proc/buddyinfo reads "disturbed" is not a
+guess: trace markers bound the reads, and an attempt is disturbed only when
+the kernel's kmem: (or compaction:) events show others changing the free
+lists in between; with none, /proc/buddyinfo must show exactly our split.
 """
 
 import os
@@ -229,37 +232,33 @@ def check_attempt(rec, res, a, load_run, out, counts):
         return
     delta = [y - x for x, y in zip(b, f)]
     k_bi = source_from_delta(delta, LAB_ORDER)
-    if k_bi is None:
+    k = load["source_order"]
+    # Between the two reads insmod and the kernel allocate and free too.
+    # The markers around the reads bound the window in which the kernel's
+    # own events show every such change to the free lists: with none,
+    # /proc/buddyinfo must show exactly the split kmemlab_split reports.
+    t0 = marked(rec, f"kmemlab-buddyinfo-{a}-before")
+    t1 = marked(rec, f"kmemlab-buddyinfo-{a}-after")
+    busy = {}
+    if check(t0 is not None and t1 is not None and t0 <= load["_ts"] <= t1,
+             f"{label}: one trace marker before and one after the "
+             f"/proc/buddyinfo reads, around the load's kmemlab_split"):
+        busy = {what: n for what, n in
+                others_changed_lists(rec, t0, t1, load).items() if n}
+    if k_bi != k and busy:
         counts["buddyinfo_disturbed"] += 1
         print(f"# {label}: /proc/buddyinfo changed by {delta[LAB_ORDER:]} at "
-              f"orders >= {LAB_ORDER}: no single split; disturbed")
+              f"orders >= {LAB_ORDER}, not one split from order {k}, and "
+              f"between the reads others changed the free lists ({busy}): "
+              f"disturbed")
     else:
-        # Between the two reads insmod and the kernel allocate and free
-        # too: a delta that looks like one split can be another's, or
-        # ours plus others'.  The markers around the reads bound the
-        # window in which the kernel's own events show those changes.
-        t0 = marked(rec, f"kmemlab-buddyinfo-{a}-before")
-        t1 = marked(rec, f"kmemlab-buddyinfo-{a}-after")
-        check(t0 is not None and t1 is not None and
-              t0 <= load["_ts"] <= t1,
-              f"{label}: one trace marker before and one after the "
-              f"/proc/buddyinfo reads, around the load's kmemlab_split")
-        others = (others_changed_lists(rec, t0, t1, load)
-                  if t0 is not None and t1 is not None else {})
-        busy = {k: v for k, v in others.items() if v}
-        if k_bi != load["source_order"] and busy:
-            counts["buddyinfo_disturbed"] += 1
-            print(f"# {label}: /proc/buddyinfo says order {LAB_ORDER} came "
-                  f"from order {k_bi}, kmemlab_split says "
-                  f"{load['source_order']}, and between the reads the free "
-                  f"lists changed by others ({busy}): disturbed")
-        else:
-            check(k_bi == load["source_order"],
-                  f"{label}: /proc/buddyinfo says order {LAB_ORDER} came "
-                  f"from order {k_bi} (-1 there, +1 at "
-                  f"{list(range(LAB_ORDER, k_bi))}); kmemlab_split says "
-                  f"{load['source_order']}")
-            counts["buddyinfo_clean"] += 1
+        check(k_bi == k,
+              f"{label}: /proc/buddyinfo changed by {delta[LAB_ORDER:]} at "
+              f"orders >= {LAB_ORDER}: one split from order {k_bi}; "
+              f"kmemlab_split says order {LAB_ORDER} came from order {k} "
+              f"(-1 there, +1 at {list(range(LAB_ORDER, k))})"
+              f"{'' if busy else ', and nothing else changed the lists'}")
+        counts["buddyinfo_clean"] += 1
 
     p1, k1 = load["pfn"], load["source_order"]
     check(load["order"] == LAB_ORDER and again["order"] == LAB_ORDER and
