@@ -222,11 +222,57 @@ static void test_take(void **state)
 	kpages_release(&t);
 }
 
+/*
+ * A slot names its GFP flags and migratetype by an index into the pairs
+ * seen: the first KPAGES_MAX_ATTRS distinct pairs get one, any later pair
+ * goes to the hash fallback; both read back exact.  The inline path takes
+ * a known pair and refuses a new one once the pairs are all taken,
+ * changing nothing.
+ */
+static void test_attrs(void **state)
+{
+	const unsigned int n = KPAGES_MAX_ATTRS + 45;
+	struct kpages t;
+	struct kpage kp, got;
+	unsigned int i;
+
+	(void)state;
+	kpages_init(&t);
+	for (i = 0; i < n; i++) {
+		kp = (struct kpage){ .order = i % 11, .migratetype = i % 6,
+				     .gfp_flags = 0x1000 + i };
+		assert_int_equal(kpages_set(&t, 0x4000 + i, &kp), 0);
+	}
+	assert_int_equal(t.nr_attrs, KPAGES_MAX_ATTRS);
+	assert_int_equal(t.wide.count, n - KPAGES_MAX_ATTRS);
+	assert_int_equal(t.count, n);
+	for (i = 0; i < n; i++) {
+		kp = (struct kpage){ .order = i % 11, .migratetype = i % 6,
+				     .gfp_flags = 0x1000 + i };
+		assert_true(kpages_get(&t, 0x4000 + i, &got));
+		assert_kpage_equal(&got, &kp);
+		assert_true(kpages_take(&t, 0x4000 + i, &got));
+		assert_kpage_equal(&got, &kp);
+	}
+	assert_int_equal(t.count, 0);
+	assert_int_equal(t.wide.count, 0);
+	/* pair 7 is known, 0xdead is not and no index is left for it */
+	assert_true(kpages_set_fast(&t, 0x4000, 2, 7 % 6, 0x1000 + 7));
+	assert_false(kpages_set_fast(&t, 0x4001, 2, 1, 0xdead));
+	assert_int_equal(t.count, 1);
+	assert_false(kpages_get(&t, 0x4001, &got));
+	assert_true(kpages_get(&t, 0x4000, &got));
+	assert_true(got.gfp_flags == 0x1000 + 7 && got.migratetype == 7 % 6 &&
+		    got.order == 2);
+	kpages_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_reference),
 		cmocka_unit_test(test_take),
+		cmocka_unit_test(test_attrs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

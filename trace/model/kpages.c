@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The live-page table: a slot per pfn, chunk by chunk.  A slot is 8 bytes
+ * The live-page table: a slot per pfn, chunk by chunk.  A slot is 2 bytes
  * (the issue's profile: a 40-byte hash slot per live page, 262,144 of them,
- * spent 39% of a run waiting on memory); a lookup is two loads.
+ * spent 39% of a run waiting on memory); a lookup is two loads.  The GFP
+ * flags and migratetype a slot stands for are in a table of the pairs
+ * seen, since only a module block that claims a page ever reads them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,6 +42,40 @@ static struct kslot *find_slot(const struct kpages *t, uint64_t pfn)
 	return &t->chunks[c][pfn & (KPAGES_CHUNK_SLOTS - 1)];
 }
 
+static unsigned int attr_hash(uint32_t gfp_flags, int migratetype)
+{
+	uint32_t h = (gfp_flags ^ (uint32_t)migratetype << 24) * 0x9e3779b1u;
+
+	return h >> 26;		/* KPAGES_ATTR_CACHE == 1 << 6 */
+}
+
+int kpages_attr_find(struct kpages *t, uint32_t gfp_flags, int migratetype)
+{
+	unsigned int h = attr_hash(gfp_flags, migratetype);
+	unsigned int i = t->attr_cache[h];
+	struct kpages_attr *a;
+
+	if (i && t->attrs[i - 1].gfp_flags == gfp_flags &&
+	    t->attrs[i - 1].migratetype == migratetype) {
+		t->last_attr = i - 1;
+		return (int)(i - 1);
+	}
+	for (i = 0; i < t->nr_attrs; i++) {
+		a = &t->attrs[i];
+		if (a->gfp_flags == gfp_flags && a->migratetype == migratetype)
+			break;
+	}
+	if (i == t->nr_attrs) {
+		if (t->nr_attrs == KPAGES_MAX_ATTRS)
+			return -1;
+		t->attrs[i] = (struct kpages_attr){ gfp_flags, migratetype };
+		t->nr_attrs++;
+	}
+	t->attr_cache[h] = (uint8_t)(i + 1);
+	t->last_attr = i;
+	return (int)i;
+}
+
 static struct kslot *findnew_slot(struct kpages *t, uint64_t pfn)
 {
 	uint64_t c = pfn >> KPAGES_SHIFT;
@@ -61,18 +97,11 @@ static struct kslot *findnew_slot(struct kpages *t, uint64_t pfn)
 	return &t->chunks[c][pfn & (KPAGES_CHUNK_SLOTS - 1)];
 }
 
-static bool fits_slot(uint64_t pfn, const struct kpage *kp)
-{
-	return pfn < MAX_FAST_PFN && kp->gfp_flags <= UINT32_MAX &&
-	       kp->migratetype >= INT8_MIN && kp->migratetype <= INT8_MAX &&
-	       kp->order <= KSLOT_ORDER;
-}
-
 int kpages_set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp)
 {
 	struct kslot *s = NULL;
 	struct kpage *w;
-	int created;
+	int created, attr = -1;
 
 	if (pfn < MAX_FAST_PFN) {
 		s = findnew_slot(t, pfn);
@@ -80,9 +109,11 @@ int kpages_set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp)
 			return -1;
 		if (s->state & KSLOT_LIVE)
 			kpages_remove(t, pfn);
-		if (fits_slot(pfn, kp)) {	/* the common case: one store */
-			s->gfp_flags = (uint32_t)kp->gfp_flags;
-			s->migratetype = (int8_t)kp->migratetype;
+		if (kpages_fits(pfn, kp->order, kp->migratetype, kp->gfp_flags))
+			attr = kpages_attr(t, (uint32_t)kp->gfp_flags,
+					   kp->migratetype);
+		if (attr >= 0) {	/* the common case: one store */
+			s->attr = (uint8_t)attr;
 			s->state = KSLOT_LIVE | kp->order;
 			t->count++;
 			return 0;
@@ -116,8 +147,8 @@ bool kpages_get(const struct kpages *t, uint64_t pfn, struct kpage *kp)
 		*kp = *w;
 	} else {
 		kp->order = s->state & KSLOT_ORDER;
-		kp->migratetype = s->migratetype;
-		kp->gfp_flags = s->gfp_flags;
+		kp->migratetype = t->attrs[s->attr].migratetype;
+		kp->gfp_flags = t->attrs[s->attr].gfp_flags;
 		kp->has_block = s->state & KSLOT_BLOCK;
 	}
 	if (kp->has_block) {

@@ -3,10 +3,13 @@
  * kpages - the kernel's live page allocations (kmem:mm_page_alloc not yet
  * matched by mm_page_free), keyed by pfn.  Every page event of a recording
  * looks here, so it is laid out for the cache: an array indexed by pfn,
- * 8 bytes a pfn, in 64 Ki-pfn chunks allocated only where the recording's
- * pfns fall (a 2 GiB machine: at most 4 MiB).  What does not fit a slot
- * (a pfn above 2^32, GFP flags above 32 bits, a migratetype beyond a
- * byte: only damaged files) goes to a hash table with the same meaning;
+ * 2 bytes a pfn, in 64 Ki-pfn chunks allocated only where the recording's
+ * pfns fall (a 2 GiB machine: at most 1 MiB).  A slot holds the order and
+ * an index into the distinct (GFP flags, migratetype) pairs seen, which a
+ * kernel uses a few dozen of (every recording of the VM suites, 6.1 and
+ * 6.12: at most 20).  What does not fit a slot (a pfn above 2^32, GFP
+ * flags above 32 bits, a migratetype beyond a byte: only damaged files;
+ * a pair past the first 255) goes to a hash table with the same meaning;
  * the module block a page belongs to (rare) to another.
  */
 #ifndef _KMEMLAB_KPAGES_H
@@ -33,11 +36,13 @@ struct kpage {
 };
 
 /*
- * A pfn's slot: 8 bytes.  Its fields are here, not in kpages.c, only so
+ * A pfn's slot: 2 bytes.  Its fields are here, not in kpages.c, only so
  * that kpages_set() and kpages_take() can handle the common case inline.
  */
 #define KPAGES_SHIFT		16
 #define KPAGES_CHUNK_SLOTS	0x10000u	/* 1 << KPAGES_SHIFT */
+#define KPAGES_MAX_ATTRS	255		/* what a slot's attr indexes */
+#define KPAGES_ATTR_CACHE	64		/* power of two */
 
 #define KSLOT_LIVE	0x80
 #define KSLOT_BLOCK	0x40	/* a module block: its ref is in t->refs */
@@ -45,15 +50,24 @@ struct kpage {
 #define KSLOT_ORDER	0x1f
 
 struct kslot {
-	uint32_t gfp_flags;
-	int8_t migratetype;
+	uint8_t attr;		/* index in t->attrs */
 	uint8_t state;		/* KSLOT_* | order */
-	uint16_t unused;
+};
+
+/* A live allocation's GFP flags and migratetype, shared by its slots. */
+struct kpages_attr {
+	uint32_t gfp_flags;
+	int32_t migratetype;	/* within int8_t */
 };
 
 struct kpages {
 	struct kslot **chunks;	/* pfn >> KPAGES_SHIFT -> 64 Ki slots */
 	size_t nr_chunks;
+	struct kpages_attr attrs[KPAGES_MAX_ATTRS];
+	unsigned int nr_attrs;
+	unsigned int last_attr;	/* the pair most recently stored */
+	/* hash of a pair -> 1 + its index, 0: not cached */
+	uint8_t attr_cache[KPAGES_ATTR_CACHE];
 	struct hmap wide;	/* pfn -> struct kpage that fits no slot */
 	struct hmap refs;	/* pfn -> struct block_ref of has_block pages */
 	size_t count;		/* live allocations */
@@ -69,6 +83,33 @@ void kpages_remove(struct kpages *t, uint64_t pfn);
 /* kpages_set() and kpages_take() of all but their common case. */
 int kpages_set_slow(struct kpages *t, uint64_t pfn, const struct kpage *kp);
 bool kpages_take_slow(struct kpages *t, uint64_t pfn, struct kpage *kp);
+/* kpages_attr()'s search, and its entry when new; -1 when none is left. */
+int kpages_attr_find(struct kpages *t, uint32_t gfp_flags, int migratetype);
+
+/*
+ * The index of a (GFP flags, migratetype) pair for a slot, or -1 when
+ * all KPAGES_MAX_ATTRS are taken by others.  Inline for the common case:
+ * the pair of the allocation before.
+ */
+static inline int kpages_attr(struct kpages *t, uint32_t gfp_flags,
+			      int migratetype)
+{
+	const struct kpages_attr *a = &t->attrs[t->last_attr];
+
+	if (t->nr_attrs && a->gfp_flags == gfp_flags &&
+	    a->migratetype == migratetype)
+		return (int)t->last_attr;
+	return kpages_attr_find(t, gfp_flags, migratetype);
+}
+
+/* What fits a slot, but for the attr index. */
+static inline bool kpages_fits(uint64_t pfn, unsigned int order,
+			       int migratetype, uint64_t gfp_flags)
+{
+	return pfn < ((uint64_t)1 << 32) && !(gfp_flags >> 32) &&
+	       (unsigned int)migratetype + 128u <= UINT8_MAX &&
+	       order <= KSLOT_ORDER;
+}
 
 /* The slot of @pfn when its chunk exists (so pfn < 2^32), else NULL. */
 static inline struct kslot *kpages_slot(const struct kpages *t, uint64_t pfn)
@@ -89,17 +130,18 @@ static inline bool kpages_set_fast(struct kpages *t, uint64_t pfn,
 				   uint64_t gfp_flags)
 {
 	struct kslot *s = kpages_slot(t, pfn);
+	int attr;
 
-	if (s && !(s->state & KSLOT_LIVE) && !(gfp_flags >> 32) &&
-	    (unsigned int)migratetype + 128u <= UINT8_MAX &&
-	    order <= KSLOT_ORDER) {
-		s->gfp_flags = (uint32_t)gfp_flags;
-		s->migratetype = (int8_t)migratetype;
-		s->state = KSLOT_LIVE | order;
-		t->count++;
-		return true;
-	}
-	return false;
+	if (!s || (s->state & KSLOT_LIVE) ||
+	    !kpages_fits(pfn, order, migratetype, gfp_flags))
+		return false;
+	attr = kpages_attr(t, (uint32_t)gfp_flags, migratetype);
+	if (attr < 0)
+		return false;
+	s->attr = (uint8_t)attr;
+	s->state = KSLOT_LIVE | order;
+	t->count++;
+	return true;
 }
 
 /* Record an allocation at @pfn (replacing a live one); -1 on ENOMEM. */
@@ -152,8 +194,8 @@ static inline bool kpages_take(struct kpages *t, uint64_t pfn,
 
 	if (s) {
 		kp->order = s->state & KSLOT_ORDER;
-		kp->migratetype = s->migratetype;
-		kp->gfp_flags = s->gfp_flags;
+		kp->migratetype = t->attrs[s->attr].migratetype;
+		kp->gfp_flags = t->attrs[s->attr].gfp_flags;
 		kp->has_block = false;
 		s->state = 0;
 		t->count--;
